@@ -1,0 +1,244 @@
+"""mmrazor dynamic ops that slice prefix channels, with sharing variants.
+
+mmrazor's ``DynamicConv2d``/``DynamicBatchNorm2d``/``DynamicLinear`` slice
+weights with boolean masks, which copies them on every forward (measured up
+to 1.66x slower than a static layer at 512 channels) and makes BN write its
+running statistics back with ``masked_scatter_``. Every width in this
+project is a prefix, so these subclasses slice with views instead.
+
+They also implement the weight-sharing variants of the CVPR 2021 3rd-place
+solution: ``full`` (one max-size tensor, prefix-sliced, the default),
+``front`` (one tensor per input width, sliced by output width), ``end`` (one
+per output width, sliced by input width) and ``independent`` (one per
+(input, output) width pair). BN variants follow the same keys (its "input"
+is the preceding conv's input width); the FC supports ``full`` and
+``independent`` (one per input width).
+"""
+from typing import Dict, Optional, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmrazor.models.architectures.dynamic_ops import (DynamicBatchNorm2d,
+                                                      DynamicConv2d,
+                                                      DynamicLinear)
+from torch import Tensor, nn
+
+SHARING_MODES = ('full', 'front', 'end', 'independent')
+
+
+def _check_sharing(sharing: str, allowed: Sequence[str] = SHARING_MODES
+                   ) -> str:
+    if sharing not in allowed:
+        raise ValueError(f'sharing must be one of {list(allowed)}, '
+                         f'got {sharing!r}')
+    return sharing
+
+
+def _bank_key(sharing: str, width_in: int, width_out: int) -> str:
+    if sharing == 'front':
+        return str(width_in)
+    if sharing == 'end':
+        return str(width_out)
+    return f'{width_in}_{width_out}'
+
+
+def _bank_keys(sharing: str, in_options: Sequence[int],
+               out_options: Sequence[int]) -> Dict[str, Tuple[int, int]]:
+    """Bank key -> (input width, output width) of the stored tensor."""
+    max_in, max_out = max(in_options), max(out_options)
+    if sharing == 'front':
+        return {str(i): (i, max_out) for i in in_options}
+    if sharing == 'end':
+        return {str(o): (max_in, o) for o in out_options}
+    return {f'{i}_{o}': (i, o) for i in in_options for o in out_options}
+
+
+class _WidthMixin:
+    """Reads the current widths from the registered mutables."""
+
+    def _width(self, attr: str, default: int) -> int:
+        mutable = self.mutable_attrs[attr] if attr in self.mutable_attrs \
+            else None
+        return default if mutable is None else mutable.current_choice
+
+
+class SlicedConv2d(DynamicConv2d, _WidthMixin):
+    """Conv2d whose in/out channels are prefixes chosen by mutables.
+
+    Args:
+        in_channels: Largest input width.
+        out_channels: Largest output width.
+        kernel_size: Square kernel side.
+        stride: Stride.
+        padding: Zero padding.
+        sharing: ``full``, ``front``, ``end`` or ``independent``.
+        in_options: Possible input widths (needed unless ``full``).
+        out_options: Possible output widths (needed unless ``full``).
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 kernel_size: int,
+                 stride: int = 1,
+                 padding: int = 0,
+                 sharing: str = 'full',
+                 in_options: Optional[Sequence[int]] = None,
+                 out_options: Optional[Sequence[int]] = None) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride,
+                         padding, bias=False)
+        self.sharing = _check_sharing(sharing)
+        self.weight_bank = nn.ParameterDict()
+        if sharing != 'full':
+            keys = _bank_keys(sharing, in_options or [in_channels],
+                              out_options or [out_channels])
+            for key, (i, o) in keys.items():
+                self.weight_bank[key] = nn.Parameter(
+                    torch.empty(o, i, kernel_size, kernel_size))
+            # the max-size tensor is not used in this mode
+            del self.weight
+            self.register_parameter('weight', None)
+
+    def weights(self):
+        """Every stored weight tensor (the max one or the bank)."""
+        return [self.weight] if self.weight is not None else list(
+            self.weight_bank.values())
+
+    def get_dynamic_params(self) -> Tuple[Tensor, None, Tuple[int, int]]:
+        width_in = self._width('in_channels', self.in_channels)
+        width_out = self._width('out_channels', self.out_channels)
+        if self.sharing == 'full':
+            weight = self.weight[:width_out, :width_in]
+        else:
+            weight = self.weight_bank[_bank_key(self.sharing, width_in,
+                                                width_out)]
+            weight = weight[:width_out, :width_in]
+        return weight, None, self.padding
+
+    def forward(self, x: Tensor) -> Tensor:
+        weight, _, padding = self.get_dynamic_params()
+        return F.conv2d(x, weight, None, self.stride, padding, self.dilation)
+
+
+class SlicedBatchNorm2d(DynamicBatchNorm2d, _WidthMixin):
+    """BatchNorm2d over a prefix of channels, with sharing variants.
+
+    Args:
+        num_features: Largest width.
+        momentum: Running-statistics momentum (``None``: cumulative average).
+        track_running_stats: If ``False``, batch statistics are used in
+            training and evaluation alike.
+        sharing: ``full``, ``front``, ``end`` or ``independent``.
+        in_options: Input widths of the preceding conv (unless ``full``).
+        out_options: Possible widths of this BN (unless ``full``).
+    """
+
+    def __init__(self,
+                 num_features: int,
+                 momentum: Optional[float] = 0.1,
+                 track_running_stats: bool = True,
+                 sharing: str = 'full',
+                 in_options: Optional[Sequence[int]] = None,
+                 out_options: Optional[Sequence[int]] = None) -> None:
+        super().__init__(num_features, momentum=momentum,
+                         track_running_stats=track_running_stats)
+        self.sharing = _check_sharing(sharing)
+        self.bank = nn.ModuleDict()
+        self._input_mutable = None
+        if sharing != 'full':
+            keys = _bank_keys(sharing, in_options or [num_features],
+                              out_options or [num_features])
+            for key, (_, o) in keys.items():
+                self.bank[key] = nn.BatchNorm2d(
+                    o, momentum=momentum,
+                    track_running_stats=track_running_stats)
+            # the max-size tensors are not used in this mode
+            for name in ('weight', 'bias'):
+                delattr(self, name)
+                self.register_parameter(name, None)
+            for name in ('running_mean', 'running_var',
+                         'num_batches_tracked'):
+                delattr(self, name)
+                self.register_buffer(name, None)
+
+    def bind_input_mutable(self, mutable: nn.Module) -> None:
+        """Tell a keyed BN which mutable holds the preceding conv's input
+        width (kept out of the module tree: it is registered elsewhere)."""
+        object.__setattr__(self, '_input_mutable', mutable)
+
+    def _owner(self) -> nn.modules.batchnorm._BatchNorm:
+        """The BN holding the tensors of the current widths."""
+        if self.sharing == 'full':
+            return self
+        width_out = self._width('num_features', self.num_features)
+        width_in = self._input_mutable.current_choice \
+            if self._input_mutable is not None else 0
+        return self.bank[_bank_key(self.sharing, width_in, width_out)]
+
+    def active_tensors(self) -> Dict[str, Optional[Tensor]]:
+        """Views of weight, bias, running stats of the current width."""
+        width = self._width('num_features', self.num_features)
+        owner = self._owner()
+
+        def cut(t: Optional[Tensor]) -> Optional[Tensor]:
+            return None if t is None else t[:width]
+
+        return dict(weight=cut(owner.weight), bias=cut(owner.bias),
+                    running_mean=cut(owner.running_mean),
+                    running_var=cut(owner.running_var),
+                    num_batches_tracked=owner.num_batches_tracked)
+
+    def get_dynamic_params(self):
+        t = self.active_tensors()
+        return t['running_mean'], t['running_var'], t['weight'], t['bias']
+
+    def forward(self, x: Tensor) -> Tensor:
+        owner = self._owner()
+        t = self.active_tensors()
+        factor = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            owner.num_batches_tracked.add_(1)
+            if self.momentum is None:
+                factor = 1.0 / float(owner.num_batches_tracked)
+        use_batch_stats = self.training or not self.track_running_stats
+        # running stats are prefix views: F.batch_norm updates them in place
+        return F.batch_norm(x, t['running_mean'], t['running_var'],
+                            t['weight'], t['bias'], use_batch_stats, factor,
+                            self.eps)
+
+
+class SlicedLinear(DynamicLinear, _WidthMixin):
+    """Linear layer over a prefix of input features.
+
+    Args:
+        in_features: Largest input width.
+        out_features: Outputs (fixed).
+        sharing: ``full`` or ``independent`` (one layer per input width).
+        in_options: Possible input widths (for ``independent``).
+    """
+
+    def __init__(self,
+                 in_features: int,
+                 out_features: int,
+                 sharing: str = 'full',
+                 in_options: Optional[Sequence[int]] = None) -> None:
+        super().__init__(in_features, out_features)
+        self.sharing = _check_sharing(sharing, ('full', 'independent'))
+        self.bank = nn.ModuleDict()
+        if sharing == 'independent':
+            for i in in_options or [in_features]:
+                self.bank[str(i)] = nn.Linear(i, out_features)
+            del self.weight, self.bias
+            self.register_parameter('weight', None)
+            self.register_parameter('bias', None)
+
+    def get_dynamic_params(self) -> Tuple[Tensor, Tensor]:
+        width = self._width('in_features', self.in_features)
+        if self.sharing == 'full':
+            return self.weight[:, :width], self.bias
+        layer = self.bank[str(width)]
+        return layer.weight, layer.bias
+
+    def forward(self, x: Tensor) -> Tensor:
+        weight, bias = self.get_dynamic_params()
+        return F.linear(x, weight, bias)

@@ -1,0 +1,236 @@
+"""ResNet supernet covering every code of a search space.
+
+Built from mmrazor dynamic ops (prefix-slicing subclasses, see
+:mod:`nasbench_cvpr.models.ops`), mmrazor channel mutables for every width and
+mmrazor value mutables for every stage depth. :meth:`ResNetSupernet.set_arch`
+decodes a code with the space's codec and sets every mutable in place, so the
+active subnet is exactly :class:`StaticResNet` of that code, tied or untied.
+"""
+from collections import OrderedDict
+from typing import Optional, Sequence, Union
+
+import torch
+from mmengine.model import BaseModule
+from mmrazor.models.architectures.dynamic_ops import DynamicSequential
+from mmrazor.models.mutables import OneShotMutableValue
+from torch import Tensor, nn
+
+from ...registry import MODELS
+from ...spaces import BaseSearchSpace, BlockSpec, ResNetArch, build_space
+from ..ops import (PrefixMutableChannel, SlicedBatchNorm2d, SlicedConv2d,
+                   SlicedLinear)
+from ..static_resnet import uses_projection
+
+
+class _OpFactory:
+    """Builds sliced conv/BN layers with the supernet's sharing settings."""
+
+    def __init__(self, conv_sharing: str, bn_sharing: str,
+                 bn_momentum: Optional[float],
+                 bn_track_running_stats: bool) -> None:
+        self.conv_sharing = conv_sharing
+        self.bn_sharing = bn_sharing
+        self.bn_momentum = bn_momentum
+        self.bn_track_running_stats = bn_track_running_stats
+
+    def conv(self, m_in: PrefixMutableChannel, m_out: PrefixMutableChannel,
+             kernel: int, stride: int, padding: int) -> SlicedConv2d:
+        conv = SlicedConv2d(m_in.num_channels, m_out.num_channels, kernel,
+                            stride, padding, self.conv_sharing,
+                            m_in.candidate_choices, m_out.candidate_choices)
+        conv.register_mutable_attr('in_channels', m_in)
+        conv.register_mutable_attr('out_channels', m_out)
+        return conv
+
+    def bn(self, m_in: PrefixMutableChannel,
+           m_out: PrefixMutableChannel) -> SlicedBatchNorm2d:
+        bn = SlicedBatchNorm2d(m_out.num_channels, self.bn_momentum,
+                               self.bn_track_running_stats, self.bn_sharing,
+                               m_in.candidate_choices,
+                               m_out.candidate_choices)
+        bn.register_mutable_attr('num_features', m_out)
+        bn.bind_input_mutable(m_in)
+        return bn
+
+
+class SupernetBlock(nn.Module):
+    """A BasicBlock whose widths are mutables; its shortcut projection is
+    used only when the active arch needs it (or always, ``always_conv``).
+
+    Args:
+        in_mutable: Width of the block input.
+        mid_mutable: Width after the first conv.
+        out_mutable: Width of the block output.
+        stride: Stride of the first conv and of the projection.
+        ops: Layer factory with the sharing settings.
+    """
+
+    def __init__(self, in_mutable: PrefixMutableChannel,
+                 mid_mutable: PrefixMutableChannel,
+                 out_mutable: PrefixMutableChannel, stride: int,
+                 ops: _OpFactory) -> None:
+        super().__init__()
+        self.in_mutable = in_mutable
+        self.mid_mutable = mid_mutable
+        self.out_mutable = out_mutable
+        self.stride = stride
+        self.conv1 = ops.conv(in_mutable, mid_mutable, 3, stride, 1)
+        self.bn1 = ops.bn(in_mutable, mid_mutable)
+        self.conv2 = ops.conv(mid_mutable, out_mutable, 3, 1, 1)
+        self.bn2 = ops.bn(mid_mutable, out_mutable)
+        self.shortcut = nn.Sequential(
+            OrderedDict(conv=ops.conv(in_mutable, out_mutable, 1, stride, 0),
+                        bn=ops.bn(in_mutable, out_mutable)))
+        self.relu = nn.ReLU(inplace=True)
+        self.use_projection = True
+
+    def set_spec(self, spec: BlockSpec, shortcut: str) -> None:
+        """Activate the widths of ``spec``."""
+        self.in_mutable.current_choice = spec.in_channels
+        self.mid_mutable.current_choice = spec.mid_channels
+        self.out_mutable.current_choice = spec.out_channels
+        self.use_projection = uses_projection(spec, shortcut)
+
+    def forward(self, x: Tensor) -> Tensor:
+        identity = self.shortcut(x) if self.use_projection else x
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return self.relu(out + identity)
+
+
+@MODELS.register_module()
+class ResNetSupernet(BaseModule):
+    """Weight-sharing ResNet over all codes of a search space; returns logits.
+
+    Args:
+        space: Search space (instance, config dict or alias).
+        shortcut: ``'auto'`` (official: projection where stride != 1 or the
+            widths differ) or ``'always_conv'`` (CVPR 2021 2nd place).
+        conv_sharing: ``full``/``front``/``end``/``independent`` for convs.
+        bn_sharing: The same choices for BatchNorm layers.
+        fc_sharing: ``full`` or ``independent`` for the classifier.
+        bn_momentum: BatchNorm momentum (``None``: cumulative average).
+        bn_track_running_stats: ``False`` uses batch statistics always.
+        init_cfg: mmengine init config; default Kaiming (fan-out) for convs.
+    """
+
+    def __init__(self,
+                 space: Union[BaseSearchSpace, dict, str],
+                 shortcut: str = 'auto',
+                 conv_sharing: str = 'full',
+                 bn_sharing: str = 'full',
+                 fc_sharing: str = 'full',
+                 bn_momentum: Optional[float] = 0.1,
+                 bn_track_running_stats: bool = True,
+                 init_cfg: Optional[Union[dict, list]] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.space = build_space(space)
+        uses_projection(BlockSpec(1, 1, 1, 1), shortcut)  # validates
+        self.shortcut = shortcut
+        self.bn_momentum = bn_momentum
+        self.bn_track_running_stats = bn_track_running_stats
+        ops = _OpFactory(conv_sharing, bn_sharing, bn_momentum,
+                         bn_track_running_stats)
+        sp = self.space
+        input_mutable = PrefixMutableChannel(sp.in_channels,
+                                             [sp.in_channels], 'input')
+        self.stem_mutable = PrefixMutableChannel(
+            max(sp.stem_width_options), sp.stem_width_options, 'stem')
+        if sp.stem_type == 'imagenet':
+            stem_conv = ops.conv(input_mutable, self.stem_mutable, 7, 2, 3)
+        else:
+            stem_conv = ops.conv(input_mutable, self.stem_mutable, 3, 1, 1)
+        stem = [('conv', stem_conv),
+                ('bn', ops.bn(input_mutable, self.stem_mutable)),
+                ('relu', nn.ReLU(inplace=True))]
+        if sp.stem_type == 'imagenet':
+            stem.append(('pool', nn.MaxPool2d(3, 2, 1)))
+        self.stem = nn.Sequential(OrderedDict(stem))
+
+        self.depth_mutables = nn.ModuleList()
+        self.layers = nn.ModuleList()
+        prev_options = sp.stem_width_options
+        for s, (widths, depths, stride) in enumerate(
+                zip(sp.stage_width_options, sp.stage_depth_options,
+                    sp.stage_strides)):
+            blocks = []
+            for b in range(max(depths)):
+                in_options = prev_options if b == 0 else widths
+                blocks.append(
+                    SupernetBlock(
+                        PrefixMutableChannel(max(in_options), in_options,
+                                             f'stage{s}.block{b}.in'),
+                        PrefixMutableChannel(max(widths), widths,
+                                             f'stage{s}.block{b}.mid'),
+                        PrefixMutableChannel(max(widths), widths,
+                                             f'stage{s}.block{b}.out'),
+                        stride if b == 0 else 1, ops))
+            stage = DynamicSequential(*blocks)
+            depth = OneShotMutableValue(list(depths), alias=f'stage{s}.depth')
+            stage.register_mutable_attr('depth', depth)
+            self.depth_mutables.append(depth)
+            self.layers.append(stage)
+            prev_options = widths
+        self.fc_mutable = PrefixMutableChannel(max(prev_options), prev_options,
+                                               'fc.in')
+        self.fc = SlicedLinear(max(prev_options), sp.num_classes, fc_sharing,
+                               prev_options)
+        self.fc.register_mutable_attr('in_features', self.fc_mutable)
+        self._init_default_weights()
+        self.current_code: Optional[str] = None
+        self.current_arch: Optional[ResNetArch] = None
+        self.set_max_arch()
+
+    def _init_default_weights(self) -> None:
+        for m in self.modules():
+            if isinstance(m, SlicedConv2d):
+                for w in m.weights():
+                    nn.init.kaiming_normal_(w, mode='fan_out',
+                                            nonlinearity='relu')
+
+    # ------------------------------------------------------------------ arch
+    def set_arch(self, code: str) -> ResNetArch:
+        """Activate the subnet of ``code`` in place; returns its structure.
+
+        Raises:
+            ArchCodeError: if the space rejects the code.
+        """
+        arch = self.space.decode(code)
+        self.stem_mutable.current_choice = arch.stem_channels
+        for stage, depth_mutable, specs in zip(self.layers,
+                                               self.depth_mutables,
+                                               arch.stages):
+            depth_mutable.current_choice = len(specs)
+            for block, spec in zip(stage, specs):
+                block.set_spec(spec, self.shortcut)
+        self.fc_mutable.current_choice = arch.out_channels
+        self.current_code, self.current_arch = code, arch
+        return arch
+
+    def set_max_arch(self) -> ResNetArch:
+        """Activate the largest subnet."""
+        return self.set_arch(self.space.max_code())
+
+    def set_min_arch(self) -> ResNetArch:
+        """Activate the smallest subnet."""
+        return self.set_arch(self.space.min_code())
+
+    # --------------------------------------------------------------- forward
+    def forward_features(self, x: Tensor) -> Tensor:
+        """Feature map of the active subnet before global pooling."""
+        x = self.stem(x)
+        for stage in self.layers:
+            x = stage(x)
+        return x
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Class logits of the active subnet."""
+        x = self.forward_features(x)
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1),
+                                     1))
+
+    def sliced_layers(self):
+        """(name, layer) of every sliced conv/BN/linear of the module tree."""
+        return [(n, m) for n, m in self.named_modules()
+                if isinstance(m, (SlicedConv2d, SlicedBatchNorm2d,
+                                  SlicedLinear))]

@@ -1,0 +1,65 @@
+"""Structured architecture shared by every ResNet-shaped search space.
+
+A codec decodes a code string into a :class:`ResNetArch`; the supernet, the
+static network, the exporter and the size proxies all consume this structure,
+so none of them needs to know what the code's characters mean.
+"""
+from dataclasses import dataclass
+from typing import Tuple
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    """One BasicBlock: conv3x3(stride) in->mid, conv3x3 mid->out, shortcut.
+
+    Args:
+        in_channels: Width of the block's input.
+        mid_channels: Output width of the first conv.
+        out_channels: Output width of the second conv and of the block.
+        stride: Stride of the first conv and of the projection shortcut.
+    """
+    in_channels: int
+    mid_channels: int
+    out_channels: int
+    stride: int
+
+    @property
+    def needs_projection(self) -> bool:
+        """Whether the standard shortcut is a 1x1 conv + BN projection."""
+        return self.stride != 1 or self.in_channels != self.out_channels
+
+
+@dataclass(frozen=True)
+class ResNetArch:
+    """A fully specified ResNet of BasicBlocks.
+
+    Args:
+        stem_type: ``'imagenet'`` (conv7x7/2 + maxpool3x3/2) or ``'cifar'``
+            (conv3x3/1, no pooling).
+        stem_channels: Output width of the stem conv.
+        stages: Active blocks of each stage, in order.
+        num_classes: Output size of the classifier.
+        input_size: Side of the square input image.
+        in_channels: Channels of the input image.
+    """
+    stem_type: str
+    stem_channels: int
+    stages: Tuple[Tuple[BlockSpec, ...], ...]
+    num_classes: int
+    input_size: int
+    in_channels: int = 3
+
+    @property
+    def depths(self) -> Tuple[int, ...]:
+        """Number of active blocks per stage."""
+        return tuple(len(stage) for stage in self.stages)
+
+    @property
+    def blocks(self) -> Tuple[BlockSpec, ...]:
+        """All active blocks, stage by stage."""
+        return tuple(block for stage in self.stages for block in stage)
+
+    @property
+    def out_channels(self) -> int:
+        """Width of the features fed to the classifier."""
+        return self.stages[-1][-1].out_channels
