@@ -38,6 +38,8 @@ METRICS = Registry('metric', parent=pretrain.METRICS, scope=SCOPE,
                    locations=['nasbench_cvpr.evaluation'])
 EVALUATORS = Registry('evaluator', parent=pretrain.EVALUATORS, scope=SCOPE,
                       locations=['nasbench_cvpr.evaluation'])
+RUNNERS = Registry('runner', parent=razor.RUNNERS, scope=SCOPE,
+                   locations=['nasbench_cvpr.engine'])
 VISBACKENDS = Registry('vis_backend', parent=pretrain.VISBACKENDS, scope=SCOPE)
 VISUALIZERS = Registry('visualizer', parent=pretrain.VISUALIZERS, scope=SCOPE)
 LOG_PROCESSORS = Registry('log_processor', parent=pretrain.LOG_PROCESSORS,

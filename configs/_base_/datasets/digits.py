@@ -1,0 +1,25 @@
+# Embedded default task: scikit-learn digits, 16x16, no download.
+dataset_type = 'DigitsDataset'
+image_size = 16
+data_preprocessor = dict(
+    type='mmpretrain.ClsDataPreprocessor',
+    num_classes=10, mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5],
+    to_rgb=False)
+train_pipeline = [
+    dict(type='RandomCrop', crop_size=image_size, padding=2),
+    dict(type='PackInputs'),
+]
+test_pipeline = [dict(type='PackInputs')]
+train_dataloader = dict(
+    batch_size=64, num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type=dataset_type, split='train', image_size=image_size,
+                 pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=200, num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type, split='val', image_size=image_size,
+                 pipeline=test_pipeline))
+val_evaluator = dict(type='Accuracy', topk=(1, ))
+test_dataloader = val_dataloader
+test_evaluator = val_evaluator

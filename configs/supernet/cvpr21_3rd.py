@@ -1,0 +1,16 @@
+# CVPR 2021 3rd place (ResNet20, CIFAR-100): full conv sharing, end-shared BN,
+# independent FC; sandwich with N = 18 and inplace KD; weight decay 0, grad
+# clip 5. Scoring: -CE on the test set with per-batch BN statistics.
+_base_ = [
+    '../_base_/models/resnet20_supernet.py', '../_base_/datasets/cifar100.py',
+    '../_base_/schedules/cifar_sgd.py', '../_base_/default_runtime.py'
+]
+model = dict(
+    supernet=dict(conv_sharing='full', bn_sharing='end',
+                  fc_sharing='independent'),
+    sampler=dict(type='SandwichSampler', n=18),
+    distiller=dict(type='InplaceDistiller',
+                   kd_loss=dict(type='KLDivergence', tau=1.0)),
+    num_subnets=18)
+optim_wrapper = dict(optimizer=dict(weight_decay=0.0),
+                     clip_grad=dict(max_norm=5.0))

@@ -1,0 +1,4 @@
+"""Supernet training algorithms."""
+from .supernet_algorithm import SupernetAlgorithm
+
+__all__ = ['SupernetAlgorithm']

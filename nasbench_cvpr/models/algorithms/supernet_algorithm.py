@@ -1,0 +1,200 @@
+"""One algorithm for every supernet-training recipe.
+
+Each ``train_step``: the sampler proposes K arch codes; each is activated in
+place through the space's codec; its loss comes from the distiller; gradients
+accumulate over the K subnets; the optimizer steps **once per batch** (mmrazor's
+BigNAS/AutoSlim step once per subnet unless told otherwise). Under
+distributed training the gradients are averaged across processes once per
+batch by :meth:`SupernetAlgorithm.sync_gradients`, so the model is wrapped by
+:class:`SupernetDistributedWrapper`, not by DDP (which would synchronise after
+every subnet's backward and reject parameters unused by a subnet).
+
+Ground-truth accuracies of architectures have no path into this module: the
+losses see only images, labels and logits (the competitions' core rule).
+"""
+from typing import Dict, List, Optional, Union
+
+import torch
+import torch.distributed as dist
+from mmengine.model import BaseModel
+from mmengine.optim import OptimWrapper
+from torch import Tensor
+
+from ...registry import DISTILLERS, MODELS, SAMPLERS
+
+
+@MODELS.register_module()
+class SupernetAlgorithm(BaseModel):
+    """Train a weight-sharing supernet with K subnets per batch.
+
+    Args:
+        supernet: Config of the supernet (e.g. ``ResNetSupernet``).
+        sampler: Config of the arch sampler (``SAMPLERS``); it receives the
+            supernet's space.
+        distiller: Config of the distiller (``DISTILLERS``).
+        num_subnets: K, codes asked from the sampler per batch (>= 1). With an
+            ``inplace`` distiller the max arch is trained first as the
+            teacher; it is added if the sampler did not propose it.
+        loss_scale: Multiplier of every subnet's loss; ``'mean'`` = 1 / number
+            of forward passes in the step.
+        data_preprocessor: Config of the data preprocessor.
+        init_cfg: mmengine init config.
+    """
+
+    def __init__(self,
+                 supernet: dict,
+                 sampler: dict,
+                 distiller: Optional[dict] = None,
+                 num_subnets: int = 1,
+                 loss_scale: Union[str, float] = 'mean',
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='mmpretrain.ClsDataPreprocessor')
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        if not isinstance(num_subnets, int) or num_subnets < 1:
+            raise ValueError(f'num_subnets (K) must be an int >= 1, '
+                             f'got {num_subnets!r}')
+        if loss_scale != 'mean' and not isinstance(loss_scale, (int, float)):
+            raise ValueError("loss_scale must be 'mean' or a number, got "
+                             f'{loss_scale!r}')
+        self.supernet = MODELS.build(supernet)
+        self.space = self.supernet.space
+        sampler = dict(sampler)
+        sampler_space = sampler.pop('space', None)
+        if sampler_space is not None:
+            raise ValueError('sampler: do not set "space"; the sampler always '
+                             "uses the supernet's space")
+        self.sampler = SAMPLERS.build(sampler,
+                                      default_args=dict(space=self.space))
+        self.distiller = DISTILLERS.build(distiller or dict(type='NoDistiller'))
+        self.num_subnets = num_subnets
+        self.loss_scale = loss_scale
+        self.epoch = 0
+
+    # --------------------------------------------------------------- state
+    def get_extra_state(self) -> dict:
+        """Sampler state and epoch, saved inside the model's state dict."""
+        return dict(sampler=self.sampler.state_dict(), epoch=self.epoch)
+
+    def set_extra_state(self, state: dict) -> None:
+        self.sampler.load_state_dict(state['sampler'])
+        self.set_epoch(int(state['epoch']))
+
+    def set_epoch(self, epoch: int) -> None:
+        """Tell the sampler (and loss schedules) the current epoch."""
+        self.epoch = epoch
+        self.sampler.set_epoch(epoch)
+
+    # ---------------------------------------------------------------- train
+    def step_codes(self) -> List[str]:
+        """Codes trained in this step, the inplace teacher first."""
+        codes = list(self.sampler.sample(self.num_subnets))
+        if self.distiller.teacher_mode == 'inplace':
+            max_code = self.space.max_code()
+            canonical = [self.space.canonical(c) for c in codes]
+            if max_code in canonical:
+                codes.pop(canonical.index(max_code))
+            codes.insert(0, max_code)
+        return codes
+
+    def train_step(self, data: Union[dict, tuple, list],
+                   optim_wrapper: OptimWrapper) -> Dict[str, Tensor]:
+        data = self.data_preprocessor(data, True)
+        inputs = data['inputs']
+        labels = torch.cat(
+            [s.gt_label for s in data['data_samples']]).to(inputs.device)
+        codes = self.step_codes()
+        scale = 1.0 / len(codes) if self.loss_scale == 'mean' \
+            else float(self.loss_scale)
+        teacher_logits = self.distiller.teacher_logits(inputs)
+        inplace = self.distiller.teacher_mode == 'inplace'
+        joint = self.distiller.joint_backward
+        # logged values are each term's contribution to the optimised loss
+        log_vars: Dict[str, Tensor] = {}
+        all_logits, joint_loss = [], 0.0
+        with optim_wrapper.optim_context(self):
+            for i, code in enumerate(codes):
+                self.supernet.set_arch(code)
+                logits = self.supernet(inputs)
+                is_teacher = inplace and i == 0
+                losses = self.distiller.subnet_loss(
+                    logits, labels, None if is_teacher else teacher_logits,
+                    is_teacher)
+                loss = sum(losses.values()) * scale
+                for name, value in losses.items():
+                    key = f'{name}_teacher' if is_teacher else name
+                    log_vars[key] = log_vars.get(key, 0.0) + \
+                        value.detach() * scale
+                if is_teacher:
+                    teacher_logits = logits.detach()
+                if joint:
+                    all_logits.append(logits)
+                    joint_loss = joint_loss + loss
+                else:
+                    optim_wrapper.backward(loss)
+            if joint:
+                extra = self.distiller.step_loss(all_logits, labels, codes,
+                                                 self.epoch)
+                for name, value in extra.items():
+                    log_vars[name] = value.detach()
+                    joint_loss = joint_loss + value
+                optim_wrapper.backward(joint_loss)
+        self.sync_gradients()
+        optim_wrapper.step()
+        optim_wrapper.zero_grad()
+        log_vars['loss'] = sum(log_vars.values())
+        return log_vars
+
+    def sync_gradients(self) -> None:
+        """Average gradients over processes, once per batch.
+
+        Parameters that no subnet of this step used have no gradient here
+        but may have one on another process, so they count as zeros.
+        """
+        if not (dist.is_available() and dist.is_initialized()) or \
+                dist.get_world_size() == 1:
+            return
+        world = dist.get_world_size()
+        grads = []
+        for p in self.parameters():
+            if not p.requires_grad:
+                continue
+            if p.grad is None:
+                p.grad = torch.zeros_like(p)
+            grads.append(p.grad)
+        flat = torch.cat([g.reshape(-1) for g in grads])
+        dist.all_reduce(flat)
+        flat /= world
+        offset = 0
+        for g in grads:
+            n = g.numel()
+            g.copy_(flat[offset:offset + n].view_as(g))
+            offset += n
+
+    # ----------------------------------------------------------- inference
+    def val_step(self, data: Union[dict, tuple, list]) -> list:
+        """Validate the largest subnet (scoring other codes is the job of
+        the scoring tools)."""
+        self.supernet.set_max_arch()
+        return super().val_step(data)
+
+    test_step = val_step
+
+    def forward(self, inputs: Tensor, data_samples=None, mode: str = 'tensor'):
+        """Logits of the active subnet (``mode='tensor'``) or predictions."""
+        logits = self.supernet(inputs)
+        if mode == 'tensor':
+            return logits
+        if mode == 'predict':
+            scores = torch.softmax(logits, dim=1)
+            for sample, score in zip(data_samples, scores):
+                sample.set_pred_score(score).set_pred_label(
+                    score.argmax(keepdim=True))
+            return data_samples
+        if mode == 'loss':
+            labels = torch.cat([s.gt_label for s in data_samples])
+            return dict(loss=torch.nn.functional.cross_entropy(logits, labels))
+        raise ValueError(f'unknown mode {mode!r}')
+

@@ -1,0 +1,4 @@
+"""Model wrappers."""
+from .supernet_wrapper import SupernetDistributedWrapper
+
+__all__ = ['SupernetDistributedWrapper']

@@ -1,0 +1,146 @@
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import DATA
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+CVPR22_GT = os.path.join(DATA, 'cvpr22_gt_arch30.json')
+CVPR21_GT = os.path.join(DATA, 'cvpr21_gt_first200.json')
+
+
+def run_tool(name, *args):
+    return subprocess.run([sys.executable, os.path.join('tools', name),
+                           *map(str, args)],
+                          cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def metric(stdout, name):
+    found = re.search(rf'^{name}: (\S+)$', stdout, re.M)
+    assert found, stdout
+    return float(found.group(1))
+
+
+def start_tool(name, *args):
+    return subprocess.Popen([sys.executable, os.path.join('tools', name),
+                             *map(str, args)],
+                            cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture(scope='module')
+def stats_files(tmp_path_factory):
+    """arch_stats.py outputs of the CVPR22 and CVPR21 test files (run at
+    once: each run spends most of its time importing the stack)."""
+    tmp = tmp_path_factory.mktemp('stats')
+    outs = dict(cvpr22=tmp / 'stats22.json', cvpr21=tmp / 'stats21.json')
+    procs = [start_tool('arch_stats.py', CVPR22_GT, '--space', 'resnet48',
+                        '--out', outs['cvpr22']),
+             start_tool('arch_stats.py', CVPR21_GT, '--space', 'resnet20',
+                        '--out', outs['cvpr21'])]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    return outs
+
+
+@pytest.mark.parametrize('key,tau', [('params', 0.614), ('flops', 0.591)])
+def test_cvpr22_proxies(stats_files, tmp_path, key, tau):
+    plot, out = tmp_path / 'rank.png', tmp_path / 'metrics.json'
+    proc = run_tool('analyze_ranking.py', stats_files['cvpr22'], CVPR22_GT,
+                    '--key', key, '--plot', plot, '--json', out)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ''
+    assert re.search(r'^matched: 30 \(by key', proc.stdout, re.M)
+    assert round(metric(proc.stdout, 'kendall_tau'), 3) == tau
+    for name in ('pearson', 'spearman', 'top5_overlap', 'top10_overlap'):
+        assert -1 <= metric(proc.stdout, name) <= 1
+    assert plot.stat().st_size > 0
+    saved = json.loads(out.read_text())
+    assert saved['matched_by'] == 'key' and saved['key'] == key
+    assert round(saved['metrics']['kendall_tau'], 3) == tau
+    assert saved['metrics']['n'] == 30
+
+
+def test_cvpr21_first200(stats_files):
+    proc = run_tool('analyze_ranking.py', stats_files['cvpr21'], CVPR21_GT,
+                    '--key', 'params', '--topk', '5', '10', '50')
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r'^matched: 200 ', proc.stdout, re.M)
+    assert -1 <= metric(proc.stdout, 'kendall_tau') <= 1
+    assert 0 <= metric(proc.stdout, 'top50_overlap') <= 1
+
+
+# The cases below run main() in-process (same code path, faster): main()
+# must return 2 with one stderr line, never raise.
+
+@pytest.fixture(scope='module')
+def tool():
+    sys.path.insert(0, os.path.join(ROOT, 'tools'))
+    try:
+        import analyze_ranking
+    finally:
+        sys.path.pop(0)
+    return analyze_ranking
+
+
+def write(path, obj, text=None):
+    path.write_text(text if text is not None else json.dumps(obj))
+    return str(path)
+
+
+@pytest.mark.parametrize('pred,match', [
+    (None, 'not valid JSON'),
+    ({'arch1': {'acc': 1}}, "'arch1' must be an object"),
+    ({'k1': {'arch': 'x', 'acc': 1}}, r'only 0 entries match .*\(1 entries\)'
+     r'.*\(30 entries\)'),
+])
+def test_bad_pred_file(tool, tmp_path, capsys, pred, match):
+    path = write(tmp_path / 'pred.json', pred, '{' if pred is None else None)
+    assert tool.main([path, CVPR22_GT]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('error: ') and err.count('\n') == 1
+    assert re.search(match, err)
+
+
+def test_missing_file(tool, tmp_path, capsys):
+    assert tool.main([str(tmp_path / 'nope.json'), CVPR22_GT]) == 2
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1 and 'no such arch file' in err
+
+
+def test_missing_key_named(tool, capsys):
+    assert tool.main([CVPR22_GT, CVPR22_GT, '--key', 'params']) == 2
+    err = capsys.readouterr().err
+    assert "prediction entry 'arch1' has no 'params' field" in err
+
+
+def test_match_by_arch_and_self_ranking(tool, tmp_path, capsys):
+    gt = json.load(open(CVPR22_GT))
+    renamed = {f'x{i}': entry for i, entry in enumerate(gt.values())}
+    renamed['invalid'] = [dict(key='y', position=0, reason='bad')]
+    pred = write(tmp_path / 'pred.json', renamed)
+    assert tool.main([pred, CVPR22_GT, '--topk', '3', '40']) == 0
+    out = capsys.readouterr().out
+    assert re.search(r'^matched: 30 \(by arch', out, re.M)
+    assert metric(out, 'kendall_tau') == 1.0
+    assert metric(out, 'top3_overlap') == 1.0
+    assert 'top40_overlap' not in out
+
+
+def test_warns_when_key_matched_codes_differ(tool, tmp_path, capsys):
+    gt = json.load(open(CVPR22_GT))
+    codes = [e['arch'] for e in gt.values()]
+    shifted = {k: dict(e, arch=codes[(i + 1) % len(codes)])
+               for i, (k, e) in enumerate(gt.items())}
+    shifted['extra'] = dict(arch='nope', acc=1)
+    pred = write(tmp_path / 'pred.json', shifted)  # 31 keys vs 30 codes
+    assert tool.main([pred, CVPR22_GT]) == 0
+    captured = capsys.readouterr()
+    assert 'matched: 30 (by key' in captured.out
+    assert 'warning: 30 of 30 entries matched by key' in captured.err

@@ -1,0 +1,110 @@
+"""Rank correlation of predicted scores with ground-truth accuracies.
+
+Usage::
+
+    python tools/analyze_ranking.py PRED_JSON GT_JSON [--key acc]
+        [--gt-key acc] [--topk 5 10] [--plot OUT.png] [--json OUT.json]
+
+Both files are arch files ``{key: {"arch": code, <score>: number, ...}}``
+(a top-level ``"invalid"`` list is ignored). PRED's ``--key`` field is the
+prediction: ``acc`` for supernet accuracies, or ``params`` / ``flops`` when
+PRED is an ``arch_stats.py`` output (proxy baselines). GT's ``--gt-key`` field
+is the ground truth. Entries are matched by key, or by ``"arch"`` code when
+the files share more codes than keys (a warning is printed when key-matched
+entries have different codes). Prints one ``name: value`` line each:
+matched count, Kendall tau (tau-b), Pearson, Spearman and the top-k overlaps
+(fraction of the true top-k also predicted top-k; k larger than the match
+count is skipped). ``--plot`` saves a scatter plot, ``--json`` the metrics.
+Unreadable or mismatched files exit with status 2 and a one-line error.
+"""
+import argparse
+import math
+import os
+import sys
+
+from nasbench_cvpr.evaluation import (match_mode, match_scores, plot_ranking,
+                                      ranking_metrics)
+from nasbench_cvpr.spaces import ArchFileError, load_arch_file
+from nasbench_cvpr.utils import atomic_write_json
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'expected a positive integer, '
+                                         f'got {text!r}')
+    return value
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('pred_file', help='JSON {key: {"arch", <key>}}')
+    parser.add_argument('gt_file', help='JSON {key: {"arch", <gt-key>}}')
+    parser.add_argument('--key', default='acc',
+                        help='prediction field of PRED (acc, params, flops)')
+    parser.add_argument('--gt-key', default='acc',
+                        help='ground-truth field of GT')
+    parser.add_argument('--topk', type=positive_int, nargs='+',
+                        default=[5, 10], help='top-k overlap sizes')
+    parser.add_argument('--plot', default=None, help='scatter plot PNG path')
+    parser.add_argument('--json', default=None, help='metrics JSON path')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        pred = load_arch_file(args.pred_file)
+        gt = load_arch_file(args.gt_file)
+        mode = match_mode(pred, gt)
+        keys, pred_values, gt_values = match_scores(
+            pred, gt, pred_key=args.key, gt_key=args.gt_key)
+        metrics = ranking_metrics(pred_values, gt_values, topk=args.topk)
+    except ArchFileError as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    except ValueError as e:
+        print(f'error: {args.pred_file} vs {args.gt_file}: {e}',
+              file=sys.stderr)
+        return 2
+
+    if mode == 'key':
+        differ = [k for k in keys if pred[k]['arch'] != gt[k]['arch']]
+        if differ:
+            print(f'warning: {len(differ)} of {len(keys)} entries matched by '
+                  f'key have different "arch" codes (first: {differ[0]!r}); '
+                  'are these files about the same archs?', file=sys.stderr)
+    print(f'matched: {metrics["n"]} (by {mode}; pred {len(pred)} entries, '
+          f'gt {len(gt)} entries)')
+    for name, value in metrics.items():
+        if name != 'n':
+            print(f'{name}: {value:.4f}')
+
+    try:
+        if args.plot:
+            plot_ranking(
+                pred_values, gt_values, args.plot,
+                title=(f'{os.path.basename(args.pred_file)} vs '
+                       f'{os.path.basename(args.gt_file)}'),
+                xlabel=f'predicted ({args.key})',
+                ylabel=f'ground truth ({args.gt_key})',
+                metrics=metrics)
+            print(f'wrote plot to {args.plot}')
+        if args.json:
+            atomic_write_json(args.json, dict(
+                pred_file=args.pred_file, gt_file=args.gt_file,
+                key=args.key, gt_key=args.gt_key, matched_by=mode,
+                metrics={k: (None if isinstance(v, float) and math.isnan(v)
+                             else v) for k, v in metrics.items()}))
+            print(f'wrote metrics to {args.json}')
+    except OSError as e:
+        print(f'error: cannot write output: {e}', file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
