@@ -5,4 +5,4 @@ model = dict(
     sampler=dict(type='SandwichSampler', n=4),
     distiller=dict(type='InplaceDistiller',
                    kd_loss=dict(type='KLDivergence', tau=1.0)),
-    num_subnets=4)
+    )

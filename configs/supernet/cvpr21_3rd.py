@@ -11,6 +11,6 @@ model = dict(
     sampler=dict(type='SandwichSampler', n=18),
     distiller=dict(type='InplaceDistiller',
                    kd_loss=dict(type='KLDivergence', tau=1.0)),
-    num_subnets=18)
+    )
 optim_wrapper = dict(optimizer=dict(weight_decay=0.0),
                      clip_grad=dict(max_norm=5.0))

@@ -9,4 +9,4 @@ model = dict(
         warmup_epochs=10,
         base=dict(type='InplaceDistiller',
                   kd_loss=dict(type='KLDivergence', tau=1.0))),
-    num_subnets=4)
+    )

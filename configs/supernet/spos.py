@@ -3,4 +3,4 @@ _base_ = [
     '../_base_/models/resnet48_supernet.py', '../_base_/datasets/imagenet.py',
     '../_base_/schedules/imagenet_sgd.py', '../_base_/default_runtime.py'
 ]
-model = dict(sampler=dict(type='UniformSampler'), num_subnets=1)
+model = dict(sampler=dict(type='UniformSampler'))

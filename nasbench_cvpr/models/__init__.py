@@ -1,5 +1,6 @@
 """Models: supernets, static networks, algorithms, samplers, distillers."""
-from . import algorithms, wrappers  # noqa: F401  (registration)
+from . import (algorithms, distillers, proxies,  # noqa: F401 (registration)
+               samplers, wrappers)
 from .export import StandaloneResNet, export_subnet
 from .static_resnet import StaticResNet
 from .supernets import ResNetSupernet

@@ -3,5 +3,4 @@ model = dict(
     type='SupernetAlgorithm',
     supernet=dict(type='ResNetSupernet', space=dict(type='ResNet20Space')),
     sampler=dict(type='UniformSampler', seed=0),
-    distiller=dict(type='NoDistiller'),
-    num_subnets=1)
+    distiller=dict(type='NoDistiller'))

@@ -7,5 +7,4 @@ model = dict(
     type='SupernetAlgorithm',
     supernet=dict(type='ResNetSupernet', space=tiny_space),
     sampler=dict(type='UniformSampler', seed=0),
-    distiller=dict(type='NoDistiller'),
-    num_subnets=1)
+    distiller=dict(type='NoDistiller'))

@@ -32,9 +32,11 @@ class SupernetAlgorithm(BaseModel):
         sampler: Config of the arch sampler (``SAMPLERS``); it receives the
             supernet's space.
         distiller: Config of the distiller (``DISTILLERS``).
-        num_subnets: K, codes asked from the sampler per batch (>= 1). With an
-            ``inplace`` distiller the max arch is trained first as the
-            teacher; it is added if the sampler did not propose it.
+        num_subnets: K, codes asked from the sampler per batch (>= 1).
+            Samplers that fix their own count (sandwich, biased-by-size)
+            need ``None`` or their count. With an ``inplace`` distiller the
+            max arch is trained first as the teacher; it is added if the
+            sampler did not propose it.
         loss_scale: Multiplier of every subnet's loss; ``'mean'`` = 1 / number
             of forward passes in the step.
         data_preprocessor: Config of the data preprocessor.
@@ -45,7 +47,7 @@ class SupernetAlgorithm(BaseModel):
                  supernet: dict,
                  sampler: dict,
                  distiller: Optional[dict] = None,
-                 num_subnets: int = 1,
+                 num_subnets: Optional[int] = None,
                  loss_scale: Union[str, float] = 'mean',
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -53,7 +55,8 @@ class SupernetAlgorithm(BaseModel):
             data_preprocessor = dict(type='mmpretrain.ClsDataPreprocessor')
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        if not isinstance(num_subnets, int) or num_subnets < 1:
+        if num_subnets is not None and (not isinstance(num_subnets, int)
+                                        or num_subnets < 1):
             raise ValueError(f'num_subnets (K) must be an int >= 1, '
                              f'got {num_subnets!r}')
         if loss_scale != 'mean' and not isinstance(loss_scale, (int, float)):
@@ -69,7 +72,15 @@ class SupernetAlgorithm(BaseModel):
         self.sampler = SAMPLERS.build(sampler,
                                       default_args=dict(space=self.space))
         self.distiller = DISTILLERS.build(distiller or dict(type='NoDistiller'))
-        self.num_subnets = num_subnets
+        if hasattr(self.distiller, 'set_space'):  # proxy-guided losses
+            self.distiller.set_space(self.space)
+        fixed = self.sampler.num_per_step
+        if fixed is not None and num_subnets not in (None, fixed):
+            raise ValueError(
+                f'num_subnets={num_subnets} but {type(self.sampler).__name__} '
+                f'draws {fixed} codes per step; drop num_subnets or set it '
+                f'to {fixed}')
+        self.num_subnets = num_subnets or fixed or 1
         self.loss_scale = loss_scale
         self.epoch = 0
 
@@ -90,7 +101,8 @@ class SupernetAlgorithm(BaseModel):
     # ---------------------------------------------------------------- train
     def step_codes(self) -> List[str]:
         """Codes trained in this step, the inplace teacher first."""
-        codes = list(self.sampler.sample(self.num_subnets))
+        fixed = self.sampler.num_per_step is not None
+        codes = list(self.sampler.sample(None if fixed else self.num_subnets))
         if self.distiller.teacher_mode == 'inplace':
             max_code = self.space.max_code()
             canonical = [self.space.canonical(c) for c in codes]
