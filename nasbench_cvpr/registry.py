@@ -7,6 +7,7 @@ reachable with a prefix, e.g. ``type='mmpretrain.CrossEntropyLoss'``.
 ``locations`` import the modules that register components, so a config never
 needs ``custom_imports`` for this package's own components.
 """
+from mmengine.registry import MODEL_WRAPPERS as MMENGINE_MODEL_WRAPPERS
 from mmengine.registry import Registry
 
 from . import compat  # noqa: F401  (must run before mmrazor is imported)
@@ -17,7 +18,8 @@ SCOPE = 'nasbench_cvpr'
 
 MODELS = Registry('model', parent=razor.MODELS, scope=SCOPE,
                   locations=['nasbench_cvpr.models'])
-MODEL_WRAPPERS = Registry('model_wrapper', parent=razor.MODEL_WRAPPERS,
+# a direct child of mmengine's root: the Runner looks wrappers up from there
+MODEL_WRAPPERS = Registry('model_wrapper', parent=MMENGINE_MODEL_WRAPPERS,
                           scope=SCOPE, locations=['nasbench_cvpr.models'])
 LOOPS = Registry('loop', parent=razor.LOOPS, scope=SCOPE,
                  locations=['nasbench_cvpr.engine'])

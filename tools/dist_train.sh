@@ -10,7 +10,7 @@ NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
 DIR="$(cd "$(dirname "$0")" && pwd)"
-exec python -m torch.distributed.run \
+exec "${PYTHON:-python}" -m torch.distributed.run \
     --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
     --nproc_per_node="$NPROC" --master_port="$PORT" \
     "$DIR/train.py" "$CONFIG" --launcher pytorch "$@"

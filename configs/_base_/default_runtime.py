@@ -16,7 +16,7 @@ custom_hooks = [dict(type='SupernetEpochHook')]
 # (nccl with CUDA, gloo otherwise)
 env_cfg = dict(cudnn_benchmark=False, mp_cfg=dict(mp_start_method='fork'))
 # gradients are averaged once per batch by the algorithm, not by DDP
-model_wrapper_cfg = dict(type='SupernetDistributedWrapper')
+model_wrapper_cfg = dict(type='nasbench_cvpr.SupernetDistributedWrapper')
 
 log_processor = dict(by_epoch=True, window_size=10)
 log_level = 'INFO'

@@ -6,4 +6,4 @@ load_from = 'work_dirs/pinas_stage1/epoch_100.pth'
 model = dict(
     sampler=dict(_delete_=True, type='BiasedSizeSampler', num_candidates=400,
                  keep=4, uniform_every=3, proxy='params'),
-    )
+    num_subnets=None)
