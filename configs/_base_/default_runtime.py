@@ -10,7 +10,7 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
 # passes the epoch to samplers (progressive ranges) and loss schedules
-custom_hooks = [dict(type='SupernetEpochHook')]
+custom_hooks = [dict(type='SupernetStateHook')]
 
 # the process-group backend is chosen at run time by tools/train.py
 # (nccl with CUDA, gloo otherwise)

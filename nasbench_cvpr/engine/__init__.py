@@ -1,5 +1,5 @@
 """Runner, loops and hooks."""
-from .hooks import SupernetEpochHook
+from .hooks import SupernetStateHook
 from .runner import NASRunner, load_trusted_checkpoint
 
-__all__ = ['SupernetEpochHook', 'NASRunner', 'load_trusted_checkpoint']
+__all__ = ['SupernetStateHook', 'NASRunner', 'load_trusted_checkpoint']

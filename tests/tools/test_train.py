@@ -32,11 +32,10 @@ def test_resume_reproduces_uninterrupted_run(tmp_path):
     train(tmp_path / 'b', 2, '--resume')
     a, b = load(tmp_path / 'a' / 'epoch_2.pth'), load(tmp_path / 'b' /
                                                       'epoch_2.pth')
-    sa, sb = a['state_dict'], b['state_dict']
     # sampler RNG, fairness state and epoch: the arch sequence continues as
     # if never interrupted (weights also depend on augmentation randomness,
     # which mmengine does not checkpoint)
-    assert sa['_extra_state'] == sb['_extra_state']
+    assert a['supernet_train_state'] == b['supernet_train_state']
     assert b['meta']['epoch'] == 2
 
 

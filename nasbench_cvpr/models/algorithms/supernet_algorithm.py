@@ -85,11 +85,14 @@ class SupernetAlgorithm(BaseModel):
         self.epoch = 0
 
     # --------------------------------------------------------------- state
-    def get_extra_state(self) -> dict:
-        """Sampler state and epoch, saved inside the model's state dict."""
+    def train_state(self) -> dict:
+        """Sampler state and epoch; :class:`SupernetStateHook` saves it in
+        every checkpoint (not in the state dict, which mmengine broadcasts
+        tensor by tensor)."""
         return dict(sampler=self.sampler.state_dict(), epoch=self.epoch)
 
-    def set_extra_state(self, state: dict) -> None:
+    def load_train_state(self, state: dict) -> None:
+        """Restore what :meth:`train_state` returned."""
         self.sampler.load_state_dict(state['sampler'])
         self.set_epoch(int(state['epoch']))
 

@@ -80,12 +80,12 @@ def test_gradients_accumulate_over_subnets_with_mean_scale():
     torch.testing.assert_close(grads['fc'], expected)
 
 
-def test_sampler_state_travels_in_state_dict():
+def test_sampler_state_travels_in_train_state():
     a = make_algorithm(num_subnets=2)
     a.sampler.sample(2)
-    state = a.state_dict()
+    state = a.train_state()
     b = make_algorithm(num_subnets=2)
-    b.load_state_dict(state)
+    b.load_train_state(state)
     assert a.sampler.sample(2) == b.sampler.sample(2)
 
 
