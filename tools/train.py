@@ -36,21 +36,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def init_process_group() -> str:
-    """Start the default process group from torchrun's environment."""
-    import torch
-    import torch.distributed as dist
-    if dist.is_initialized():
-        return dist.get_backend()
-    if torch.cuda.is_available():
-        torch.cuda.set_device(int(os.environ['LOCAL_RANK']))
-        backend = 'nccl'
-    else:
-        backend = 'gloo'
-    dist.init_process_group(backend=backend)
-    return backend
-
-
 def build_cfg(args: argparse.Namespace):
     from mmengine.config import Config, DictAction  # noqa: F401
     cfg = Config.fromfile(args.config)
@@ -77,6 +62,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     cfg = build_cfg(args)
     if args.launcher == 'pytorch':
+        from tools_common import init_process_group
         init_process_group()
     from nasbench_cvpr.registry import RUNNERS
     cfg.setdefault('runner_type', 'NASRunner')

@@ -1,5 +1,10 @@
 """Runner, loops and hooks."""
 from .hooks import SupernetStateHook
 from .runner import NASRunner, load_trusted_checkpoint
+from .scoring import SubnetScorer, evaluate, prepare_batches
+from .scoring_loop import SubnetScoringLoop
 
-__all__ = ['SupernetStateHook', 'NASRunner', 'load_trusted_checkpoint']
+__all__ = [
+    'SupernetStateHook', 'NASRunner', 'load_trusted_checkpoint',
+    'SubnetScorer', 'evaluate', 'prepare_batches', 'SubnetScoringLoop'
+]

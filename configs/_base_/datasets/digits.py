@@ -23,3 +23,13 @@ val_dataloader = dict(
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
+# scoring subnets (tools/eval_subnets.py): recalibrate BN on 500 training
+# images with the test-time pipeline, evaluate on the whole validation split
+scoring_cfg = dict(
+    bn_mode='recalibrate',
+    calib_dataloader=dict(
+        batch_size=250,
+        dataset=dict(type=dataset_type, split='train', image_size=image_size,
+                     pipeline=test_pipeline)),
+    calib_num_images=500,
+    score='top1')

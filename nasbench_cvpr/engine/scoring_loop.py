@@ -1,0 +1,176 @@
+"""A Runner test loop that scores every code of an arch file."""
+import os
+import time
+from typing import Dict, List, Optional
+
+import torch.distributed as dist
+from mmengine.dist import barrier, get_dist_info
+from mmengine.model import is_model_wrapper
+from mmengine.runner.loops import BaseLoop
+from mmengine.utils import ProgressBar
+
+from ..registry import LOOPS
+from ..spaces import ArchCodeError, check_codes, load_arch_file
+from ..utils import atomic_write_json
+from .result_store import ResultStore, merge_records
+from .scoring import SCORE_KEYS, SubnetScorer, prepare_batches
+
+
+def _loader_dataset(loader) -> dict:
+    """The data set config of a dataloader config."""
+    if not isinstance(loader, dict) or 'dataset' not in loader:
+        raise ValueError('expected a dataloader config with a "dataset"')
+    return loader['dataset']
+
+
+def sidecar_path(out: str) -> str:
+    """Path of the file with every metric per key."""
+    root, ext = os.path.splitext(out)
+    return f'{root}.metrics{ext or ".json"}'
+
+
+def records_path(out: str, rank: int) -> str:
+    """Path of one process's incremental records."""
+    return f'{out}.rank{rank}.jsonl'
+
+
+@LOOPS.register_module()
+class SubnetScoringLoop(BaseLoop):
+    """Score the codes of an arch file with a trained supernet.
+
+    Per code: set the arch in place; set BN statistics per ``bn_mode``;
+    evaluate top-1 and negative cross-entropy on fixed batches; restore the
+    supernet's state. With N processes each scores a disjoint shard of the
+    codes (``keys[rank::N]``) and rank 0 merges. Results are appended per
+    code (see :class:`ResultStore`); ``resume`` skips finished keys.
+
+    Writes ``out`` in the challenge format ``{key: {"arch", "acc"}}`` and
+    ``<out>.metrics.json`` with every metric per key.
+
+    Args:
+        runner: The runner.
+        dataloader: Evaluation dataloader config (the data set is used; every
+            process evaluates every image).
+        arch_file: Codes to score, ``{key: {"arch": code, ...}}``.
+        out: Output path.
+        evaluator: Unused (the loop computes its own metrics); accepted
+            because the Runner passes it.
+        bn_mode: ``supernet``, ``recalibrate`` or ``batch_stats``.
+        calib_dataloader: Dataloader config of the calibration images
+            (default: the evaluation set); use a test-time pipeline.
+        calib_num_images: Images drawn deterministically for calibration.
+        calib_seed: Seed of that draw.
+        eval_num_images: Evaluate on a deterministic subset (None: all).
+        batch_size: Batch size of the prepared batches (default: the
+            dataloader's).
+        score: Metric that fills ``acc``: ``top1`` or ``neg_ce``.
+        resume: Keep records of an earlier run and skip their keys.
+    """
+
+    def __init__(self,
+                 runner,
+                 dataloader,
+                 arch_file: str,
+                 out: str,
+                 evaluator=None,
+                 bn_mode: str = 'recalibrate',
+                 calib_dataloader: Optional[dict] = None,
+                 calib_num_images: int = 1000,
+                 calib_seed: int = 0,
+                 eval_num_images: Optional[int] = None,
+                 batch_size: Optional[int] = None,
+                 score: str = 'top1',
+                 resume: bool = False) -> None:
+        # the dataloader stays a config: batches are prepared once, unsharded
+        super().__init__(runner, _DummyLoader())
+        if score not in SCORE_KEYS:
+            raise ValueError(f'score must be one of {list(SCORE_KEYS)}, '
+                             f'got {score!r}')
+        self.dataloader_cfg = dataloader
+        self.arch_file = arch_file
+        self.out = out
+        self.bn_mode = bn_mode
+        self.calib_cfg = calib_dataloader or dataloader
+        self.calib_num_images = calib_num_images
+        self.calib_seed = calib_seed
+        self.eval_num_images = eval_num_images
+        self.batch_size = batch_size or dataloader.get('batch_size', 64)
+        self.score = score
+        self.resume = resume
+        space = self._algorithm().supernet.space
+        entries = load_arch_file(arch_file)
+        self.codes, errors = check_codes(entries, space)
+        if errors:
+            lines = '\n'.join(e.describe() for e in errors)
+            raise ArchCodeError(
+                errors[0].code, errors[0].position,
+                f'{len(errors)} invalid code(s) in {arch_file}:\n{lines}',
+                errors[0].key)
+
+    def _algorithm(self):
+        model = self.runner.model
+        return model.module if is_model_wrapper(model) else model
+
+    def run(self) -> Dict[str, dict]:
+        """Score this process's shard, merge on rank 0, write the files."""
+        algorithm = self._algorithm()
+        supernet = algorithm.supernet
+        rank, world = get_dist_info()
+        logger = self.runner.logger
+        start = time.time()
+        preprocess = algorithm.data_preprocessor
+        eval_batches = prepare_batches(preprocess,
+                                       _loader_dataset(self.dataloader_cfg),
+                                       self.batch_size, self.eval_num_images)
+        calib_batches = []
+        if self.bn_mode == 'recalibrate':
+            calib_batches = prepare_batches(preprocess,
+                                            _loader_dataset(self.calib_cfg),
+                                            self.batch_size,
+                                            self.calib_num_images,
+                                            self.calib_seed)
+        scorer = SubnetScorer(supernet, eval_batches, calib_batches,
+                              self.bn_mode)
+        keys = list(self.codes)
+        shard = keys[rank::world]
+        store = ResultStore(records_path(self.out, rank), resume=self.resume)
+        todo = [k for k in shard if k not in store]
+        logger.info(f'rank {rank}/{world}: {len(shard)} codes in shard, '
+                    f'{len(shard) - len(todo)} already scored, '
+                    f'batches ready in {time.time() - start:.1f} s '
+                    f'(bn_mode={self.bn_mode})')
+        bar = ProgressBar(len(todo)) if rank == 0 and todo else None
+        for key in todo:
+            store.add(key, scorer.score(self.codes[key]))
+            if bar is not None:
+                bar.update()
+        store.close()
+        if world > 1:
+            barrier()
+        results = {}
+        if rank == 0:
+            records = merge_records(
+                records_path(self.out, r) for r in range(world))
+            missing = [k for k in keys if k not in records]
+            if missing:
+                raise RuntimeError(f'{len(missing)} codes have no score, '
+                                   f'e.g. {missing[:3]}')
+            results = {k: dict(arch=self.codes[k], **records[k]) for k in keys}
+            atomic_write_json(self.out, {
+                k: dict(arch=r['arch'], acc=r[self.score])
+                for k, r in results.items()
+            })
+            atomic_write_json(sidecar_path(self.out), results)
+            logger.info(f'wrote {len(results)} scores to {self.out} '
+                        f'({time.time() - start:.1f} s)')
+        if world > 1:
+            barrier()
+        return results
+
+
+class _DummyLoader:
+    """Stands in for the Runner's dataloader: the loop prepares its own
+    batches from the dataloader config."""
+
+    batch_size = None
+    dataset = None

@@ -1,0 +1,176 @@
+import json
+import os
+import random
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from nasbench_cvpr.engine import SubnetScorer, evaluate
+from nasbench_cvpr.engine.result_store import ResultStore, read_records
+from nasbench_cvpr.models import ResNetSupernet, export_subnet
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+CONFIG = os.path.join(ROOT, 'configs', 'supernet', 'demo_spos_digits.py')
+FAST = ['--eval-num-images', '96', '--calib-num-images', '64',
+        '--batch-size', '32']
+
+
+def batches(space, n=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return [(torch.randn(8, 3, 16, 16, generator=g),
+             torch.randint(0, space.num_classes, (8, ), generator=g))
+            for _ in range(n)]
+
+
+@pytest.fixture
+def trained(tiny_space):
+    net = ResNetSupernet(tiny_space)
+    rng = random.Random(0)
+    net.train()
+    for inputs, _ in batches(tiny_space, 4, seed=9):
+        net.set_arch(tiny_space.sample(rng))
+        net(inputs * 2 + 0.5)
+    return net.eval()
+
+
+@pytest.mark.parametrize('bn_mode', ['supernet', 'recalibrate', 'batch_stats'])
+def test_score_independent_of_order_and_state_restored(trained, tiny_space,
+                                                       bn_mode):
+    scorer = SubnetScorer(trained, batches(tiny_space), batches(tiny_space, 2, 1),
+                          bn_mode)
+    rng = random.Random(3)
+    codes = [tiny_space.sample(rng) for _ in range(6)]
+    before = {k: v.clone() for k, v in trained.state_dict().items()}
+    first = scorer.score(codes[-1])
+    for code in codes[:-1]:
+        scorer.score(code)
+    assert scorer.score(codes[-1]) == first
+    after = trained.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+
+
+def test_recalibrate_equals_exported_net_with_population_stats(trained,
+                                                               tiny_space):
+    calib = batches(tiny_space, 2, 1)
+    evals = batches(tiny_space)
+    code = tiny_space.sample(random.Random(4))
+    got = SubnetScorer(trained, evals, calib, 'recalibrate').score(code)
+    net = export_subnet(trained, code)
+    for m in net.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None
+    net.train()
+    with torch.no_grad():
+        for inputs, _ in calib:
+            net(inputs)
+    expected = evaluate(net.eval(), evals)
+    assert got['top1'] == expected['top1']
+    assert abs(got['neg_ce'] - expected['neg_ce']) < 1e-5
+
+
+def test_recalibrate_needs_batches(trained, tiny_space):
+    with pytest.raises(ValueError, match='calibration'):
+        SubnetScorer(trained, batches(tiny_space), [], 'recalibrate')
+    with pytest.raises(ValueError, match='bn_mode'):
+        SubnetScorer(trained, batches(tiny_space), [], 'magic')
+
+
+def test_result_store_drops_torn_line(tmp_path):
+    path = str(tmp_path / 'r.jsonl')
+    store = ResultStore(path)
+    store.add('a', dict(top1=0.5))
+    store.close()
+    with open(path, 'a') as f:
+        f.write('{"key": "b", "to')
+    store = ResultStore(path, resume=True)
+    assert list(store.records) == ['a'] and 'b' not in store
+    store.add('b', dict(top1=0.25))
+    store.close()
+    assert read_records(path) == {'a': dict(top1=0.5), 'b': dict(top1=0.25)}
+
+
+# ------------------------------------------------------------ end to end
+@pytest.fixture(scope='module')
+def setup(tmp_path_factory):
+    """A demo supernet checkpoint and an arch file of the demo space."""
+    from mmengine.config import Config
+
+    from nasbench_cvpr.registry import MODELS
+    from nasbench_cvpr.spaces import build_space
+    tmp = tmp_path_factory.mktemp('scoring')
+    cfg = Config.fromfile(CONFIG)
+    model_cfg = cfg.model.to_dict()
+    model_cfg['data_preprocessor'] = cfg.data_preprocessor
+    algo = MODELS.build(model_cfg)
+    ckpt = str(tmp / 'supernet.pth')
+    torch.save(dict(state_dict=algo.state_dict(), meta=dict()), ckpt)
+    space = build_space(cfg.model.supernet.space.to_dict())
+    rng = random.Random(0)
+    archs = {f'arch{i}': dict(arch=space.sample(rng)) for i in range(8)}
+    arch_file = tmp / 'archs.json'
+    arch_file.write_text(json.dumps(archs))
+    return tmp, ckpt, str(arch_file)
+
+
+def run_eval(args, env=None, driver=None):
+    script = driver or os.path.join(ROOT, 'tools', 'eval_subnets.py')
+    return subprocess.run([sys.executable, script, *args], capture_output=True,
+                          text=True, cwd=ROOT, env=env)
+
+
+def test_kill_and_resume_is_byte_identical(setup):
+    tmp, ckpt, arch_file = setup
+    full = str(tmp / 'full' / 'scores.json')
+    proc = run_eval([CONFIG, ckpt, '--arch-file', arch_file, '--out', full,
+                     '--work-dir', str(tmp / 'w1'), *FAST])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    part = str(tmp / 'part' / 'scores.json')
+    env = dict(os.environ, KILL_AFTER='3')
+    proc = run_eval([CONFIG, ckpt, '--arch-file', arch_file, '--out', part,
+                     '--work-dir', str(tmp / 'w2'), *FAST], env=env,
+                    driver=os.path.join(ROOT, 'tests', 'engine',
+                                        'kill_driver.py'))
+    assert proc.returncode == -9
+    assert not os.path.exists(part)
+    assert len(read_records(part + '.rank0.jsonl')) == 3
+    proc = run_eval([CONFIG, ckpt, '--arch-file', arch_file, '--out', part,
+                     '--work-dir', str(tmp / 'w2'), '--resume', *FAST])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert '3 already scored' in proc.stdout + proc.stderr
+    for suffix in ('', '.metrics'):
+        a = full.replace('.json', suffix + '.json')
+        b = part.replace('.json', suffix + '.json')
+        assert open(a, 'rb').read() == open(b, 'rb').read()
+    scores = json.load(open(full))
+    assert len(scores) == 8 and set(scores['arch0']) == {'arch', 'acc'}
+
+
+def test_two_processes_equal_one(setup):
+    tmp, ckpt, arch_file = setup
+    one = str(tmp / 'one' / 'scores.json')
+    proc = run_eval([CONFIG, ckpt, '--arch-file', arch_file, '--out', one,
+                     '--work-dir', str(tmp / 'w3'), *FAST])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    two = str(tmp / 'two' / 'scores.json')
+    proc = subprocess.run(
+        [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
+         '--master_port=29622', os.path.join(ROOT, 'tools', 'eval_subnets.py'),
+         CONFIG, ckpt, '--arch-file', arch_file, '--out', two, '--work-dir',
+         str(tmp / 'w4'), '--launcher', 'pytorch', *FAST],
+        capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert open(one, 'rb').read() == open(two, 'rb').read()
+    assert len(read_records(two + '.rank1.jsonl')) == 4
+
+
+def test_invalid_arch_file_clear_error(setup, tmp_path):
+    _, ckpt, _ = setup
+    bad = tmp_path / 'bad.json'
+    bad.write_text(json.dumps({'k1': {'arch': '12232'}}))
+    proc = run_eval([CONFIG, ckpt, '--arch-file', str(bad), '--out',
+                     str(tmp_path / 'o.json'), '--work-dir', str(tmp_path)])
+    assert proc.returncode == 2
+    assert 'k1: whole code' in proc.stderr and 'Traceback' not in proc.stderr

@@ -1,0 +1,92 @@
+"""Score every code of an arch file with a trained supernet.
+
+Usage::
+
+    python tools/eval_subnets.py CONFIG CHECKPOINT --arch-file F --out OUT.json
+        [--resume] [--bn-mode supernet|recalibrate|batch_stats]
+        [--score top1|neg_ce] [--calib-num-images N] [--eval-num-images N]
+        [--batch-size N] [--cfg-options k=v ...] [--launcher none|pytorch]
+
+Runs :class:`SubnetScoringLoop` as the Runner's test loop. Defaults come from
+the config's ``scoring_cfg`` (dict of the loop's arguments) and the options
+above override them. Writes OUT.json in the challenge format
+``{key: {"arch", "acc"}}``, OUT.metrics.json with every metric, and one
+``OUT.json.rankR.jsonl`` record file per process (kept for ``--resume``).
+Multi-process: ``torchrun --nproc_per_node N tools/eval_subnets.py ...
+--launcher pytorch``; each process scores a shard, rank 0 merges.
+"""
+import argparse
+import os.path as osp
+import sys
+
+import nasbench_cvpr  # noqa: F401  (first: makes mmrazor importable)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Score arch codes')
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--arch-file', required=True)
+    parser.add_argument('--out', required=True)
+    parser.add_argument('--resume', action='store_true',
+                        help='skip codes already scored by an earlier run')
+    parser.add_argument('--bn-mode',
+                        choices=['supernet', 'recalibrate', 'batch_stats'])
+    parser.add_argument('--score', choices=['top1', 'neg_ce'])
+    parser.add_argument('--calib-num-images', type=int)
+    parser.add_argument('--eval-num-images', type=int)
+    parser.add_argument('--batch-size', type=int)
+    parser.add_argument('--work-dir')
+    parser.add_argument('--cfg-options', nargs='+', default=None)
+    parser.add_argument('--launcher', choices=['none', 'pytorch'],
+                        default='none')
+    parser.add_argument('--local-rank', '--local_rank', type=int, default=0)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    import os
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    from mmengine.config import Config, DictAction
+
+    from nasbench_cvpr.registry import RUNNERS
+    from nasbench_cvpr.spaces import ArchCodeError, ArchFileError
+    from tools_common import init_process_group  # noqa: E402
+
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict({
+            k: DictAction._parse_iterable(v)
+            for k, _, v in (o.partition('=') for o in args.cfg_options)
+        })
+    if not osp.isfile(args.checkpoint):
+        print(f'error: checkpoint {args.checkpoint} not found',
+              file=sys.stderr)
+        return 2
+    loop = dict(cfg.get('scoring_cfg', {}))
+    loop.update(type='SubnetScoringLoop', arch_file=args.arch_file,
+                out=args.out, resume=args.resume)
+    for key in ('bn_mode', 'score', 'calib_num_images', 'eval_num_images',
+                'batch_size'):
+        if getattr(args, key) is not None:
+            loop[key] = getattr(args, key)
+    cfg.test_cfg = loop
+    cfg.load_from, cfg.resume = args.checkpoint, False
+    cfg.launcher = args.launcher
+    cfg.work_dir = args.work_dir or osp.join(
+        'work_dirs', 'eval_' + osp.splitext(osp.basename(args.config))[0])
+    cfg.setdefault('runner_type', 'NASRunner')
+    if args.launcher == 'pytorch':
+        init_process_group()
+    try:
+        runner = RUNNERS.build(cfg)
+        runner.test()
+    except (ArchCodeError, ArchFileError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
