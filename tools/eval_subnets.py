@@ -5,7 +5,7 @@ Usage::
     python tools/eval_subnets.py CONFIG CHECKPOINT --arch-file F --out OUT.json
         [--resume] [--bn-mode supernet|recalibrate|batch_stats]
         [--score top1|neg_ce] [--calib-num-images N] [--eval-num-images N]
-        [--batch-size N] [--cfg-options k=v ...] [--launcher none|pytorch]
+        [--batch-size N] [--limit N] [--cfg-options k=v ...] [--launcher none|pytorch]
 
 Runs :class:`SubnetScoringLoop` as the Runner's test loop. Defaults come from
 the config's ``scoring_cfg`` (dict of the loop's arguments) and the options
@@ -36,6 +36,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--calib-num-images', type=int)
     parser.add_argument('--eval-num-images', type=int)
     parser.add_argument('--batch-size', type=int)
+    parser.add_argument('--limit', type=int,
+                        help='score only the first N codes of the file')
     parser.add_argument('--work-dir')
     parser.add_argument('--cfg-options', nargs='+', default=None)
     parser.add_argument('--launcher', choices=['none', 'pytorch'],
@@ -68,7 +70,7 @@ def main(argv=None) -> int:
     loop.update(type='SubnetScoringLoop', arch_file=args.arch_file,
                 out=args.out, resume=args.resume)
     for key in ('bn_mode', 'score', 'calib_num_images', 'eval_num_images',
-                'batch_size'):
+                'batch_size', 'limit'):
         if getattr(args, key) is not None:
             loop[key] = getattr(args, key)
     cfg.test_cfg = loop

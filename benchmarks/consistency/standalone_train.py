@@ -5,7 +5,7 @@ This is the fast path of the ground truth: the same network builder
 (:class:`~nasbench_cvpr.datasets.DigitsDataset`, normalised like
 ``configs/_base_/datasets/digits.py``: ``(x - 127.5) / 127.5``) and the same
 recipe as ``configs/standalone/digits_tiny.py`` (random crop with 2 pixels of
-zero padding, fresh Gaussian input noise on training batches, SGD + Nesterov,
+zero padding, fresh Gaussian input noise on training batches, clipped to the pixel range, SGD + Nesterov,
 linear warm-up then cosine decay per iteration, label smoothing), without
 the Runner's per-iteration overhead. Data stay in memory as tensors.
 """
@@ -69,6 +69,13 @@ def random_crop(x: Tensor, padding: int, gen: torch.Generator) -> Tensor:
                         for i, (a, b) in enumerate(offs.tolist())])
 
 
+def add_noise(x: Tensor, std: float, gen: torch.Generator) -> Tensor:
+    """Fresh Gaussian noise of ``std`` on the [0, 1] pixel scale, clipped to
+    [0, 1] like DigitsDataset's fixed noise; ``x`` is normalised (x2)."""
+    noise = torch.randn(x.shape, generator=gen)
+    return (x + 2 * std * noise).clamp_(-1.0, 1.0)
+
+
 @torch.no_grad()
 def evaluate(net, x: Tensor, y: Tensor, batch_size: int = 400) -> tuple:
     """(top-1 accuracy, mean cross-entropy) in eval mode."""
@@ -124,9 +131,8 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
         for i in range(0, n, bs):
             idx = order[i:i + bs]
             x = random_crop(x_all[idx], int(s['crop_padding']), gen)
-            if s['train_noise_std'] > 0:  # [0,1] pixel scale -> x2 here
-                x = x + 2 * s['train_noise_std'] * torch.randn(
-                    x.shape, generator=gen)
+            if s['train_noise_std'] > 0:
+                x = add_noise(x, s['train_noise_std'], gen)
             for group in opt.param_groups:
                 group['lr'] = lr_at(it, total, s['lr'], int(s['warmup_iters']))
             loss = F.cross_entropy(net(x), y_all[idx],

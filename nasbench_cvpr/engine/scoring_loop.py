@@ -65,6 +65,8 @@ class SubnetScoringLoop(BaseLoop):
             dataloader's).
         score: Metric that fills ``acc``: ``top1`` or ``neg_ce``.
         resume: Keep records of an earlier run and skip their keys.
+        limit: Score only the first ``limit`` codes of the file (all codes
+            are still validated).
     """
 
     def __init__(self,
@@ -80,7 +82,8 @@ class SubnetScoringLoop(BaseLoop):
                  eval_num_images: Optional[int] = None,
                  batch_size: Optional[int] = None,
                  score: str = 'top1',
-                 resume: bool = False) -> None:
+                 resume: bool = False,
+                 limit: Optional[int] = None) -> None:
         # the dataloader stays a config: batches are prepared once, unsharded
         super().__init__(runner, _DummyLoader())
         if score not in SCORE_KEYS:
@@ -100,6 +103,10 @@ class SubnetScoringLoop(BaseLoop):
         space = self._algorithm().supernet.space
         entries = load_arch_file(arch_file)
         self.codes, errors = check_codes(entries, space)
+        if limit is not None:
+            if limit < 1:
+                raise ValueError(f'limit must be >= 1, got {limit}')
+            self.codes = dict(list(self.codes.items())[:limit])
         if errors:
             lines = '\n'.join(e.describe() for e in errors)
             raise ArchCodeError(

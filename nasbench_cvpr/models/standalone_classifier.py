@@ -33,8 +33,9 @@ class StandaloneClassifier(BaseModel):
         train_noise_std: Std of fresh Gaussian noise added to every training
             batch, on the [0, 1] pixel scale (the inputs are assumed
             normalised as ``(x - 127.5) / 127.5``, so the noise added to them
-            has twice this std). ``0`` disables it. Only the ``'loss'`` mode
-            adds noise.
+            has twice this std), then clipped to the pixel range ([-1, 1]
+            after normalisation) like DigitsDataset's fixed ``noise_std``.
+            ``0`` disables it. Only the ``'loss'`` mode adds noise.
         init_cfg: mmengine init config (the network already uses Kaiming
             initialisation).
     """
@@ -79,8 +80,9 @@ class StandaloneClassifier(BaseModel):
             if data_samples is None:
                 raise ValueError("mode='loss' needs data_samples")
             if self.train_noise_std > 0:
-                inputs = inputs + 2 * self.train_noise_std * torch.randn_like(
-                    inputs)
+                noise = torch.randn_like(inputs)
+                inputs = (inputs + 2 * self.train_noise_std * noise).clamp(
+                    -1.0, 1.0)
             logits = self.network(inputs)
             target = self._labels(data_samples).to(logits.device)
             return dict(loss=F.cross_entropy(
