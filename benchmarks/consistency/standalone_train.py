@@ -30,7 +30,9 @@ DEFAULT_SETTINGS: Dict[str, float] = dict(
     momentum=0.9,
     weight_decay=5e-4,
     label_smoothing=0.0,
-    warmup_iters=10,
+    warmup_iters=8,
+    val_repeats=0,  # >0: also score the clean val images under this many
+                    # fresh noise draws of std val_data_noise (fixed seed)
 )
 
 
@@ -72,7 +74,9 @@ def random_crop(x: Tensor, padding: int, gen: torch.Generator) -> Tensor:
 def add_noise(x: Tensor, std: float, gen: torch.Generator) -> Tensor:
     """Fresh Gaussian noise of ``std`` on the [0, 1] pixel scale, clipped to
     [0, 1] like DigitsDataset's fixed noise; ``x`` is normalised (x2)."""
-    noise = torch.randn(x.shape, generator=gen)
+    # one draw per pixel, shared by the 3 channels (DigitsDataset draws the
+    # noise on the grey image, then repeats it to RGB)
+    noise = torch.randn((x.shape[0], 1) + tuple(x.shape[2:]), generator=gen)
     return (x + 2 * std * noise).clamp_(-1.0, 1.0)
 
 
@@ -100,7 +104,15 @@ def lr_at(it: int, total: int, lr: float, warmup: int) -> float:
 def load_task(settings: Optional[dict] = None) -> Dict[str, Tensor]:
     """The data of a settings dict (see :data:`DEFAULT_SETTINGS`)."""
     s = dict(DEFAULT_SETTINGS, **(settings or {}))
-    return load_digits(s['train_data_noise'], s['val_data_noise'])
+    data = load_digits(s['train_data_noise'], s['val_data_noise'])
+    if s['val_repeats'] > 0:
+        clean = load_digits(0.0, 0.0)['val_x']
+        gen = torch.Generator().manual_seed(20240601)
+        data['valk_x'] = torch.cat([
+            add_noise(clean, s['val_data_noise'], gen)
+            for _ in range(int(s['val_repeats']))])
+        data['valk_y'] = data['val_y'].repeat(int(s['val_repeats']))
+    return data
 
 
 def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
@@ -142,4 +154,9 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
             opt.step()
             it += 1
     acc, ce = evaluate(net, data['val_x'], data['val_y'])
-    return dict(acc=acc, ce=ce, neg_ce=-ce, seconds=time.time() - start)
+    result = dict(acc=acc, ce=ce, neg_ce=-ce)
+    if 'valk_x' in data:
+        acc_k, ce_k = evaluate(net, data['valk_x'], data['valk_y'])
+        result.update(acc_k=acc_k, ce_k=ce_k, neg_ce_k=-ce_k)
+    result['seconds'] = time.time() - start
+    return result

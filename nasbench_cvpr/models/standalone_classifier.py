@@ -80,7 +80,9 @@ class StandaloneClassifier(BaseModel):
             if data_samples is None:
                 raise ValueError("mode='loss' needs data_samples")
             if self.train_noise_std > 0:
-                noise = torch.randn_like(inputs)
+                # one draw per pixel shared by the channels, like
+                # DigitsDataset (grey images repeated to RGB)
+                noise = torch.randn_like(inputs[:, :1])
                 inputs = (inputs + 2 * self.train_noise_std * noise).clamp(
                     -1.0, 1.0)
             logits = self.network(inputs)
