@@ -82,6 +82,7 @@ def main(argv=None) -> int:
     import torch
     torch.set_num_threads(1)
     cfg = build_cfg(args)
+    from nasbench_cvpr.models import standalone_classifier  # noqa: F401
     from nasbench_cvpr.registry import RUNNERS
     from nasbench_cvpr.utils import atomic_write_json
     runner = RUNNERS.build(cfg)

@@ -11,6 +11,12 @@ _base_ = [
     '../_base_/datasets/digits.py', '../_base_/default_runtime.py'
 ]
 
+# registers StandaloneClassifier even where nasbench_cvpr.models does not
+# import it
+custom_imports = dict(
+    imports=['nasbench_cvpr.models.standalone_classifier'],
+    allow_failed_imports=False)
+
 tiny_space = dict(
     type='ResNet48Space', base_channels=(16, 32, 64, 128),
     max_depths=(2, 2, 3, 2), divisor=4, stem_type='cifar', num_classes=10,
