@@ -15,12 +15,12 @@ losses see only images, labels and logits (the competitions' core rule).
 from typing import Dict, List, Optional, Union
 
 import torch
-import torch.distributed as dist
 from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper
 from torch import Tensor
 
 from ...registry import DISTILLERS, MODELS, SAMPLERS
+from .grad_sync import average_gradients
 
 
 @MODELS.register_module()
@@ -168,25 +168,7 @@ class SupernetAlgorithm(BaseModel):
         Parameters that no subnet of this step used have no gradient here
         but may have one on another process, so they count as zeros.
         """
-        if not (dist.is_available() and dist.is_initialized()) or \
-                dist.get_world_size() == 1:
-            return
-        world = dist.get_world_size()
-        grads = []
-        for p in self.parameters():
-            if not p.requires_grad:
-                continue
-            if p.grad is None:
-                p.grad = torch.zeros_like(p)
-            grads.append(p.grad)
-        flat = torch.cat([g.reshape(-1) for g in grads])
-        dist.all_reduce(flat)
-        flat /= world
-        offset = 0
-        for g in grads:
-            n = g.numel()
-            g.copy_(flat[offset:offset + n].view_as(g))
-            offset += n
+        average_gradients(self.parameters())
 
     # ----------------------------------------------------------- inference
     def val_step(self, data: Union[dict, tuple, list]) -> list:
