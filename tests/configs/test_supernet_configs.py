@@ -20,10 +20,24 @@ TINY20 = dict(type='ResNet20Space', base_channels=(8, 16, 32), num_classes=5,
 
 
 def shrink(model_cfg, tmp_path):
-    """Tiny space, small sandwich; a saved teacher for fixed-teacher KD."""
+    """Tiny space, small sandwich; a saved teacher for fixed-teacher KD;
+    two views and a short queue for contrastive pre-training."""
     space_type = model_cfg['supernet']['space']['type']
     tiny = TINY48 if space_type == 'ResNet48Space' else TINY20
     model_cfg['supernet']['space'] = tiny
+    if model_cfg['type'] == 'ContrastivePretrainAlgorithm':
+        # the step below feeds one view; make the second one by a flip
+        from mmpretrain.models import ClsDataPreprocessor
+
+        class TwoViews(ClsDataPreprocessor):
+            def forward(self, data, training=False):
+                data = super().forward(data, training)
+                x = data['inputs']
+                return dict(data, inputs=[x, x.flip(-1)])
+
+        model_cfg['data_preprocessor'] = dict(type=TwoViews)
+        model_cfg['queue_size'] = 16
+        return model_cfg
     model_cfg['data_preprocessor'] = dict(
         type='mmpretrain.ClsDataPreprocessor', num_classes=5)
     sampler = model_cfg['sampler']

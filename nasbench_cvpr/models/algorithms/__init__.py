@@ -1,4 +1,5 @@
 """Supernet training algorithms."""
+from .contrastive_pretrain import ContrastivePretrainAlgorithm
 from .supernet_algorithm import SupernetAlgorithm
 
-__all__ = ['SupernetAlgorithm']
+__all__ = ['ContrastivePretrainAlgorithm', 'SupernetAlgorithm']
