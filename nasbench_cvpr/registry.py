@@ -36,6 +36,9 @@ DATA_SAMPLERS = Registry('data sampler', parent=pretrain.DATA_SAMPLERS,
                          scope=SCOPE, locations=['nasbench_cvpr.datasets'])
 TRANSFORMS = Registry('transform', parent=pretrain.TRANSFORMS, scope=SCOPE,
                       locations=['nasbench_cvpr.datasets'])
+# batch augmentations of mmpretrain's ClsDataPreprocessor
+BATCH_AUGMENTS = Registry('batch augment', parent=pretrain.BATCH_AUGMENTS,
+                          scope=SCOPE, locations=['nasbench_cvpr.datasets'])
 METRICS = Registry('metric', parent=pretrain.METRICS, scope=SCOPE,
                    locations=['nasbench_cvpr.evaluation'])
 EVALUATORS = Registry('evaluator', parent=pretrain.EVALUATORS, scope=SCOPE,

@@ -30,7 +30,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--seed', type=int, default=None, help='run seed')
     parser.add_argument('--work-dir', help='where logs and checkpoints go')
     parser.add_argument('--cfg-options', nargs='+', default=None,
-                        help='override config keys, e.g. train_cfg.max_epochs=2')
+                        help='override config keys, '
+                        'e.g. train_cfg.max_epochs=2')
     return parser.parse_args(argv)
 
 

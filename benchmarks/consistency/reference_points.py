@@ -8,9 +8,9 @@ Usage::
 
 * Noise ceiling: Kendall tau between the standalone rankings of two training
   seeds (``acc_seeds[i]`` vs ``acc_seeds[j]``, and the same on
-  ``neg_ce_seeds``), averaged over seed pairs. A method that scores the codes
-  cannot be expected to agree with one seed's ranking better than another
-  seed does.
+  ``neg_ce_seeds``), averaged over seed pairs: how well one training run
+  ranks the codes like another one. With 3 or more seeds, also each seed
+  against the mean of the others.
 * Proxies: Kendall tau (and Spearman, top-5/10 overlap) of parameter count,
   MACs and Zen-score (zero-cost, no training) against the ground truth's mean
   ``acc`` and mean ``neg_ce``.
@@ -40,8 +40,20 @@ def noise_ceiling(gt: dict) -> dict:
             a = [gt[k][f'{m}_seeds'][i] for k in keys]
             b = [gt[k][f'{m}_seeds'][j] for k in keys]
             pairs[f'{i}-{j}'] = ranking_metrics(a, b)['kendall_tau']
+        # each seed against the mean of the other seeds (>= 3 seeds): how
+        # well one run predicts a multi-seed ground truth
+        rest = {}
+        if num_seeds >= 3:
+            for i in range(num_seeds):
+                a = [gt[k][f'{m}_seeds'][i] for k in keys]
+                b = [sum(v for j, v in enumerate(gt[k][f'{m}_seeds'])
+                         if j != i) for k in keys]
+                rest[str(i)] = ranking_metrics(a, b)['kendall_tau']
         out[m] = dict(mean_tau=sum(pairs.values()) / len(pairs),
                       pairs=pairs)
+        if rest:
+            out[m].update(seed_vs_rest_mean_tau=sum(rest.values()) /
+                          len(rest), seed_vs_rest=rest)
     return out
 
 
@@ -76,6 +88,10 @@ def markdown(ref: dict) -> str:
              '| --- | --- | --- |',
              f'| noise ceiling (seed vs seed) | {nc["acc"]["mean_tau"]:.3f} '
              f'| {nc["neg_ce"]["mean_tau"]:.3f} |']
+    if 'seed_vs_rest_mean_tau' in nc['acc']:
+        lines.append(f'| one seed vs mean of the other seeds | '
+                     f'{nc["acc"]["seed_vs_rest_mean_tau"]:.3f} | '
+                     f'{nc["neg_ce"]["seed_vs_rest_mean_tau"]:.3f} |')
     for name in px:
         lines.append(f'| {name} | {px[name]["acc"]["kendall_tau"]:.3f} | '
                      f'{px[name]["neg_ce"]["kendall_tau"]:.3f} |')

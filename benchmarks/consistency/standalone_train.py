@@ -5,9 +5,10 @@ This is the fast path of the ground truth: the same network builder
 (:class:`~nasbench_cvpr.datasets.DigitsDataset`, normalised like
 ``configs/_base_/datasets/digits.py``: ``(x - 127.5) / 127.5``) and the same
 recipe as ``configs/standalone/digits_tiny.py`` (random crop with 2 pixels of
-zero padding, fresh Gaussian input noise on training batches, clipped to the pixel range, SGD + Nesterov,
-linear warm-up then cosine decay per iteration, label smoothing), without
-the Runner's per-iteration overhead. Data stay in memory as tensors.
+zero padding, fresh Gaussian input noise on training batches clipped to the
+pixel range, SGD + Nesterov, linear warm-up then cosine decay per iteration,
+optional label smoothing), without the Runner's per-iteration overhead.
+Data stay in memory as tensors.
 """
 import math
 import time
@@ -69,15 +70,6 @@ def random_crop(x: Tensor, padding: int, gen: torch.Generator) -> Tensor:
                         for i, (a, b) in enumerate(offs.tolist())])
 
 
-def add_noise(x: Tensor, std: float, gen: torch.Generator) -> Tensor:
-    """Fresh Gaussian noise of ``std`` on the [0, 1] pixel scale, clipped to
-    [0, 1] like DigitsDataset's fixed noise; ``x`` is normalised (x2)."""
-    # one draw per pixel, shared by the 3 channels (DigitsDataset draws the
-    # noise on the grey image, then repeats it to RGB)
-    noise = torch.randn((x.shape[0], 1) + tuple(x.shape[2:]), generator=gen)
-    return (x + 2 * std * noise).clamp_(-1.0, 1.0)
-
-
 @torch.no_grad()
 def evaluate(net, x: Tensor, y: Tensor, batch_size: int = 400) -> tuple:
     """(top-1 accuracy, mean cross-entropy) in eval mode."""
@@ -113,6 +105,7 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
     generator for batch order, crops and noise, so every code of one seed
     sees the same data stream.
     """
+    from nasbench_cvpr.datasets.noise import add_pixel_noise
     from nasbench_cvpr.models import StandaloneResNet
     s = dict(DEFAULT_SETTINGS, **(settings or {}))
     start = time.time()
@@ -134,7 +127,7 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
             idx = order[i:i + bs]
             x = random_crop(x_all[idx], int(s['crop_padding']), gen)
             if s['train_noise_std'] > 0:
-                x = add_noise(x, s['train_noise_std'], gen)
+                x = add_pixel_noise(x, s['train_noise_std'], gen)
             for group in opt.param_groups:
                 group['lr'] = lr_at(it, total, s['lr'], int(s['warmup_iters']))
             loss = F.cross_entropy(net(x), y_all[idx],

@@ -11,12 +11,6 @@ _base_ = [
     '../_base_/datasets/digits.py', '../_base_/default_runtime.py'
 ]
 
-# registers StandaloneClassifier even where nasbench_cvpr.models does not
-# import it
-custom_imports = dict(
-    imports=['nasbench_cvpr.models.standalone_classifier'],
-    allow_failed_imports=False)
-
 tiny_space = dict(
     type='ResNet48Space', base_channels=(16, 32, 64, 128),
     max_depths=(2, 2, 3, 2), divisor=4, stem_type='cifar', num_classes=10,
@@ -24,7 +18,9 @@ tiny_space = dict(
 model = dict(
     type='StandaloneClassifier', space=tiny_space,
     arch='122321111111111111111111',  # the space's max code
-    train_noise_std=0.6, label_smoothing=0.0)
+    # the fresh training noise comes from the digits data preprocessor
+    # (PixelNoise batch augmentation), not from the model
+    train_noise_std=0.0, label_smoothing=0.0)
 
 train_noise = 0.0  # fixed DigitsDataset noise of the training images
 val_noise = 0.6    # fixed DigitsDataset noise of the validation images

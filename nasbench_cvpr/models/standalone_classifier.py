@@ -14,6 +14,7 @@ from mmpretrain.structures import DataSample
 from torch import Tensor
 from torch.nn import functional as F
 
+from ..datasets.noise import add_pixel_noise
 from ..registry import MODELS
 from ..spaces import BaseSearchSpace
 from .export import StandaloneResNet
@@ -80,11 +81,7 @@ class StandaloneClassifier(BaseModel):
             if data_samples is None:
                 raise ValueError("mode='loss' needs data_samples")
             if self.train_noise_std > 0:
-                # one draw per pixel shared by the channels, like
-                # DigitsDataset (grey images repeated to RGB)
-                noise = torch.randn_like(inputs[:, :1])
-                inputs = (inputs + 2 * self.train_noise_std * noise).clamp(
-                    -1.0, 1.0)
+                inputs = add_pixel_noise(inputs, self.train_noise_std)
             logits = self.network(inputs)
             target = self._labels(data_samples).to(logits.device)
             return dict(loss=F.cross_entropy(

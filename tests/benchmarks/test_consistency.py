@@ -82,7 +82,7 @@ def test_make_ground_truth_resumes(bench, tmp_path):
     mgt = bench['make_ground_truth']
     space = bench['common'].tiny_space()
     archs = {'arch1': dict(arch=space.min_code()),
-             'arch2': dict(arch=space.min_code()[:-1] + '6')}
+             'arch2': dict(arch=space.min_code()[:-2] + '67')}
     space.validate(archs['arch2']['arch'])
     archs_file = tmp_path / 'archs.json'
     archs_file.write_text(json.dumps(archs))

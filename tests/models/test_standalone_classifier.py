@@ -1,4 +1,4 @@
-"""StandaloneClassifier: the standalone network of a code as an mmengine model."""
+"""StandaloneClassifier: a code's standalone network as an mmengine model."""
 import torch
 from mmpretrain.structures import DataSample
 
