@@ -37,6 +37,11 @@ RECIPES = {
     'pinas_stage2': ('demo_pinas_stage2_digits.py', 4, []),
 }
 BN_MODES = ('supernet', 'recalibrate', 'batch_stats')
+#: recipes that start from another run: name -> (config, checkpoint it makes)
+PRE_STAGES = {
+    'pinas_stage2': ('demo_pinas_stage1_digits.py',
+                     'work_dirs/demo_pinas_stage1_digits/epoch_2.pth'),
+}
 #: frozen teacher of the official baseline: the standalone max network
 TEACHER = 'work_dirs/bench/teacher_max.pth'
 MAX_CODE = '122321111111111111111111'
@@ -106,6 +111,12 @@ def main() -> None:
         entry = results.setdefault(name, dict(config=config, k=k,
                                               epochs=epochs, bn_modes={}))
         ckpt = os.path.join(work, f'epoch_{epochs}.pth')
+        if name in PRE_STAGES:
+            pre_config, pre_ckpt = PRE_STAGES[name]
+            if not os.path.exists(os.path.join(ROOT, pre_ckpt)):
+                entry['pre_stage_seconds'] = run(
+                    [sys.executable, 'tools/train.py',
+                     os.path.join('configs', 'supernet', pre_config)], log)
         if not os.path.exists(ckpt):
             entry['train_seconds'] = run(
                 [sys.executable, 'tools/train.py', config, '--work-dir', work,

@@ -16,6 +16,7 @@ from torch.nn import functional as F
 
 from ..datasets.noise import add_pixel_noise
 from ..registry import MODELS
+from ..utils import package_scope
 from ..spaces import BaseSearchSpace
 from .export import StandaloneResNet
 
@@ -53,8 +54,9 @@ class StandaloneClassifier(BaseModel):
             data_preprocessor = dict(type='mmpretrain.ClsDataPreprocessor')
         if isinstance(data_preprocessor, dict):
             data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        with package_scope():  # nested configs see this package
+            super().__init__(data_preprocessor=data_preprocessor,
+                             init_cfg=init_cfg)
         if train_noise_std < 0:
             raise ValueError(f'train_noise_std must be >= 0, '
                              f'got {train_noise_std}')

@@ -1,4 +1,5 @@
 """Small shared helpers."""
 from .io import atomic_write_json, atomic_write_text
+from .scope import package_scope
 
-__all__ = ['atomic_write_json', 'atomic_write_text']
+__all__ = ['atomic_write_json', 'atomic_write_text', 'package_scope']

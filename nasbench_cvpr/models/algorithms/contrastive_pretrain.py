@@ -28,6 +28,7 @@ from mmpretrain.models.utils import batch_shuffle_ddp, batch_unshuffle_ddp
 from torch import Tensor, nn
 
 from ...registry import MODELS
+from ...utils import package_scope
 from .grad_sync import average_gradients
 
 
@@ -90,8 +91,9 @@ class ContrastivePretrainAlgorithm(BaseModel):
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         if data_preprocessor is None:
             data_preprocessor = dict(type='mmpretrain.SelfSupDataPreprocessor')
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        with package_scope():  # nested configs see this package
+            super().__init__(data_preprocessor=data_preprocessor,
+                             init_cfg=init_cfg)
         if not temperature > 0:
             raise ValueError(f'temperature must be > 0, got {temperature!r}')
         if not (isinstance(queue_size, int) and queue_size >= 1):

@@ -20,6 +20,7 @@ from mmengine.optim import OptimWrapper
 from torch import Tensor
 
 from ...registry import DISTILLERS, MODELS, SAMPLERS
+from ...utils import package_scope
 from .grad_sync import average_gradients
 
 
@@ -53,8 +54,9 @@ class SupernetAlgorithm(BaseModel):
                  init_cfg: Optional[dict] = None) -> None:
         if data_preprocessor is None:
             data_preprocessor = dict(type='mmpretrain.ClsDataPreprocessor')
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        with package_scope():  # nested configs see this package
+            super().__init__(data_preprocessor=data_preprocessor,
+                             init_cfg=init_cfg)
         if num_subnets is not None and (not isinstance(num_subnets, int)
                                         or num_subnets < 1):
             raise ValueError(f'num_subnets (K) must be an int >= 1, '
