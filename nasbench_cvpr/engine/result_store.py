@@ -8,7 +8,7 @@ uninterrupted one.
 """
 import json
 import os
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable
 
 
 class ResultStore:
@@ -69,8 +69,3 @@ def merge_records(paths: Iterable[str]) -> Dict[str, dict]:
             merged.update(read_records(path))
     return merged
 
-
-def ordered_keys(keys: List[str], records: Dict[str, dict]
-                 ) -> Optional[List[str]]:
-    """Keys of the arch file that are missing from ``records``."""
-    return [k for k in keys if k not in records]

@@ -1,6 +1,7 @@
 """Distributed wrapper that leaves gradient sync to the algorithm."""
 from typing import Any, Dict
 
+import torch
 import torch.distributed as dist
 from mmengine.optim import OptimWrapper
 from torch import nn
@@ -34,7 +35,7 @@ class SupernetDistributedWrapper(nn.Module):
     def _broadcast(tensors) -> None:
         if dist.is_available() and dist.is_initialized():
             for t in tensors:
-                if hasattr(t, 'is_floating_point') or hasattr(t, 'dtype'):
+                if isinstance(t, torch.Tensor):
                     dist.broadcast(t, src=0)
 
     def train_step(self, data: Any, optim_wrapper: OptimWrapper) -> Dict:
