@@ -1,8 +1,7 @@
 """Scatter plots of predicted vs. ground-truth scores."""
-import os
-import tempfile
 from typing import Optional, Sequence
 
+from ..utils import atomic_open
 from .rank_metrics import ranking_metrics
 
 
@@ -41,18 +40,6 @@ def plot_ranking(pred: Sequence[float],
     ax.grid(True, alpha=0.3)
     fig.tight_layout()
 
-    directory = os.path.dirname(os.path.abspath(out_path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-',
-                               suffix=os.path.basename(out_path))
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            fig.savefig(f, format='png')
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out_path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_open(out_path, 'wb') as f:
+        fig.savefig(f, format='png')
     return out_path

@@ -2,18 +2,26 @@
 import json
 import os
 import tempfile
-from typing import Any
+from contextlib import contextmanager
+from typing import IO, Any, Iterator
 
 
-def atomic_write_text(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and ``os.replace``."""
+@contextmanager
+def atomic_open(path: str, mode: str = 'w') -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success it is flushed,
+    fsync'ed and renamed onto ``path``, on error removed.
+
+    Args:
+        path: Final file path (its directory is created).
+        mode: ``'w'`` (text) or ``'wb'`` (binary).
+    """
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-',
                                suffix=os.path.basename(path))
     try:
-        with os.fdopen(fd, 'w') as f:
-            f.write(text)
+        with os.fdopen(fd, mode) as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -21,6 +29,12 @@ def atomic_write_text(path: str, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_text(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically."""
+    with atomic_open(path) as f:
+        f.write(text)
 
 
 def atomic_write_json(path: str, obj: Any, indent: int = 1) -> None:
