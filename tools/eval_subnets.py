@@ -50,18 +50,11 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     import os
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    from mmengine.config import Config, DictAction
-
     from nasbench_cvpr.registry import RUNNERS
     from nasbench_cvpr.spaces import ArchCodeError, ArchFileError
-    from tools_common import init_process_group  # noqa: E402
+    from tools_common import init_process_group, load_config
 
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict({
-            k: DictAction._parse_iterable(v)
-            for k, _, v in (o.partition('=') for o in args.cfg_options)
-        })
+    cfg = load_config(args.config, args.cfg_options)
     if not osp.isfile(args.checkpoint):
         print(f'error: checkpoint {args.checkpoint} not found',
               file=sys.stderr)

@@ -15,3 +15,16 @@ def init_process_group() -> str:
         backend = 'gloo'
     dist.init_process_group(backend=backend)
     return backend
+
+
+def load_config(path: str, cfg_options=None):
+    """Load a config file and apply ``key=value`` overrides (values parsed
+    like mmengine's ``--cfg-options``)."""
+    from mmengine.config import Config, DictAction
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict({
+            key: DictAction._parse_iterable(value)
+            for key, _, value in (o.partition('=') for o in cfg_options)
+        })
+    return cfg

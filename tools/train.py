@@ -37,14 +37,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def build_cfg(args: argparse.Namespace):
-    from mmengine.config import Config, DictAction  # noqa: F401
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        options = {}
-        for item in args.cfg_options:
-            key, _, value = item.partition('=')
-            options[key] = DictAction._parse_iterable(value)
-        cfg.merge_from_dict(options)
+    from tools_common import load_config
+    cfg = load_config(args.config, args.cfg_options)
     cfg.launcher = args.launcher
     if args.work_dir:
         cfg.work_dir = args.work_dir

@@ -36,14 +36,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def build_cfg(args: argparse.Namespace):
-    from mmengine.config import Config, DictAction
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        options = {}
-        for item in args.cfg_options:
-            key, _, value = item.partition('=')
-            options[key] = DictAction._parse_iterable(value)
-        cfg.merge_from_dict(options)
+    from tools_common import load_config
+    cfg = load_config(args.config, args.cfg_options)
     if args.arch is not None:
         cfg.model.arch = args.arch
     if args.seed is not None:
@@ -63,19 +57,18 @@ def build_cfg(args: argparse.Namespace):
 def evaluate(runner) -> dict:
     """Top-1 (fraction) and mean cross-entropy of the model on the val set."""
     import torch
-    from torch.nn import functional as F
-    model = runner.model
-    model.eval()
-    correct, ce, n = 0, 0.0, 0
-    with torch.no_grad():
+    from nasbench_cvpr.engine import evaluate as evaluate_batches
+    model = runner.model.eval()
+
+    def batches():
         for data in runner.val_dataloader:
             data = model.data_preprocessor(data, False)
-            logits = model(data['inputs'], mode='tensor')
-            target = torch.cat([s.gt_label for s in data['data_samples']])
-            correct += int((logits.argmax(1) == target).sum())
-            ce += float(F.cross_entropy(logits, target, reduction='sum'))
-            n += len(target)
-    return dict(top1=correct / n, ce=ce / n, num_val=n)
+            yield data['inputs'], torch.cat(
+                [s.gt_label for s in data['data_samples']])
+
+    metrics = evaluate_batches(model.network, batches())
+    return dict(top1=metrics['top1'], ce=-metrics['neg_ce'],
+                num_val=len(runner.val_dataloader.dataset))
 
 
 def main(argv=None) -> int:
@@ -83,7 +76,6 @@ def main(argv=None) -> int:
     import torch
     torch.set_num_threads(1)
     cfg = build_cfg(args)
-    from nasbench_cvpr.models import standalone_classifier  # noqa: F401
     from nasbench_cvpr.registry import RUNNERS
     from nasbench_cvpr.utils import atomic_write_json
     runner = RUNNERS.build(cfg)

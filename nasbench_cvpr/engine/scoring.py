@@ -1,6 +1,6 @@
 """Score subnets of a supernet on fixed, pre-processed batches."""
 import random
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -51,7 +51,7 @@ def prepare_batches(data_preprocessor: nn.Module, dataset_cfg: dict,
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, batches: Sequence[Batch]) -> Dict[str, float]:
+def evaluate(model: nn.Module, batches: Iterable[Batch]) -> Dict[str, float]:
     """Top-1 accuracy and negative mean cross-entropy on ``batches``."""
     correct, loss, count = 0, 0.0, 0
     for inputs, labels in batches:

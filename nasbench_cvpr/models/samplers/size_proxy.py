@@ -2,19 +2,20 @@
 from typing import Callable
 
 from ...spaces import BaseSearchSpace
-from ..proxies import count_flops, count_params
+from ..proxies import build_proxy
 
-#: Size proxies by name.
-SIZE_PROXIES = {'params': count_params, 'flops': count_flops}
+#: Size proxies the samplers accept (names of registered zero-cost proxies).
+SIZE_PROXIES = ('params', 'flops')
 
 
-def size_fn(space: BaseSearchSpace, proxy: str) -> Callable[[str], int]:
+def size_fn(space: BaseSearchSpace, proxy: str) -> Callable[[str], float]:
     """A function mapping a code of ``space`` to its size.
 
     Args:
         space: Search space decoding the codes.
         proxy: ``'params'`` (parameter count) or ``'flops'`` (MACs of one
-            image at the space's input size).
+            image at the space's input size), scored by the registered
+            zero-cost proxy of that name.
 
     Raises:
         ValueError: Naming ``proxy`` if it is unknown.
@@ -22,9 +23,9 @@ def size_fn(space: BaseSearchSpace, proxy: str) -> Callable[[str], int]:
     if proxy not in SIZE_PROXIES:
         raise ValueError(f'proxy must be one of {sorted(SIZE_PROXIES)}, '
                          f'got {proxy!r}')
-    count = SIZE_PROXIES[proxy]
+    scorer = build_proxy(proxy)
 
-    def size(code: str) -> int:
-        return count(space.decode(code))
+    def size(code: str) -> float:
+        return scorer.score(space, code)
 
     return size
