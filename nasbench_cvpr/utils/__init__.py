@@ -1,7 +1,8 @@
 """Small shared helpers."""
-from .io import atomic_open, atomic_write_json, atomic_write_text
+from .io import (append_jsonl, atomic_open, atomic_write_json,
+                 atomic_write_text, read_jsonl)
 from .scope import package_scope
 
 __all__ = [
-    'atomic_open', 'atomic_write_json', 'atomic_write_text', 'package_scope'
+    'append_jsonl', 'read_jsonl', 'atomic_open', 'atomic_write_json', 'atomic_write_text', 'package_scope'
 ]

@@ -3,7 +3,7 @@ import json
 import os
 import tempfile
 from contextlib import contextmanager
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterator, List
 
 
 @contextmanager
@@ -40,3 +40,36 @@ def atomic_write_text(path: str, text: str) -> None:
 def atomic_write_json(path: str, obj: Any, indent: int = 1) -> None:
     """Write ``obj`` as JSON to ``path`` atomically."""
     atomic_write_text(path, json.dumps(obj, indent=indent) + '\n')
+
+
+def read_jsonl(path: str, repair: bool = False) -> List[dict]:
+    """Complete records of a JSON-lines log, in file order.
+
+    A torn (unterminated) last line, left by a kill during a write, is
+    ignored and, with ``repair``, cut off the file. A missing file has no
+    records.
+
+    Args:
+        path: The log.
+        repair: Truncate a torn last line.
+    """
+    if not os.path.exists(path):
+        return []
+    with open(path, 'rb') as f:
+        data = f.read()
+    end = data.rfind(b'\n') + 1
+    if repair and end != len(data):
+        with open(path, 'r+b') as f:
+            f.truncate(end)
+    return [json.loads(line) for line in data[:end].decode().splitlines()
+            if line.strip()]
+
+
+def append_jsonl(path: str, record: dict) -> None:
+    """Append ``record`` as one JSON line and force it to disk (write,
+    flush, fsync) before returning."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, 'a') as f:
+        f.write(json.dumps(record, sort_keys=True) + '\n')
+        f.flush()
+        os.fsync(f.fileno())

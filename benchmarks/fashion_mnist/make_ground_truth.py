@@ -1,0 +1,175 @@
+"""Standalone-train every code of the arch set: the benchmark's ground truth.
+
+Usage::
+
+    python benchmarks/fashion_mnist/make_ground_truth.py
+        [--archs benchmarks/fashion_mnist/archs.json] [--seeds 0 1 2 3]
+        [--log benchmarks/fashion_mnist/runs.jsonl]
+        [--out benchmarks/fashion_mnist/ground_truth.json]
+        [--workers 2] [--threads 1] [--data-root data/fashion_mnist]
+
+Every (code, seed) run trains from scratch with ``standalone_train.py`` in
+one of ``--workers`` processes (``--threads`` torch threads each) and is
+appended by the parent as one JSON line to ``--log`` as soon as it finishes
+(write, flush, fsync). The log is the benchmark's raw data (it is kept in the
+repository): re-running the command resumes, skipping finished (key, seed)
+pairs; a torn last line is dropped; a log written with other settings is
+refused. Runs are ordered seed by seed, so an interrupted generation holds
+whole seeds first. A run's result does not depend on the worker that ran it.
+
+When every pair is done, ``--out`` gets::
+
+    {key: {"arch": code, "acc": ..., "neg_ce": ..., "ema_acc": ...,
+           "ema_neg_ce": ..., "<metric>_seeds": [per seed, --seeds order]}}
+
+(each metric the mean over seeds) and ``--meta`` (default OUT with
+``.meta.json``) the command, seeds, settings, times and core-hours.
+"""
+import argparse
+import os
+import platform
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import HERE, ROOT, fashion_space  # noqa: E402
+from standalone_train import DEFAULT_SETTINGS  # noqa: E402
+
+#: Scores of a run, each averaged over seeds in the ground truth.
+METRICS = ('acc', 'neg_ce', 'ema_acc', 'ema_neg_ce')
+DEFAULT_LOG = os.path.join(HERE, 'runs.jsonl')
+
+_WORKER = {}
+
+
+def _init_worker(threads: int, data_root: str) -> None:
+    import torch
+    torch.set_num_threads(threads)
+    from standalone_train import load_fashion_mnist
+    _WORKER['space'] = fashion_space()
+    _WORKER['data'] = load_fashion_mnist(data_root)
+
+
+def _train(job: tuple) -> dict:
+    import torch
+
+    from standalone_train import train_code
+    key, code, seed, settings = job
+    result = train_code(_WORKER['space'], code, seed, _WORKER['data'],
+                        settings)
+    return dict(key=key, arch=code, seed=seed, settings=settings,
+                torch_threads=torch.get_num_threads(), **result)
+
+
+def check_log(records: list, archs: dict, settings: dict, log: str) -> None:
+    """Refuse a log made with other settings or other codes."""
+    for r in records:
+        if r['settings'] != settings:
+            raise SystemExit(
+                f'error: {log} holds runs with other settings '
+                f'({r["settings"]} != {settings}); use another --log')
+        if r['key'] in archs and r['arch'] != archs[r['key']]['arch']:
+            raise SystemExit(f'error: {log}: {r["key"]} is {r["arch"]} there '
+                             f'but {archs[r["key"]]["arch"]} in the arch file')
+
+
+def aggregate(archs: dict, records: list, seeds: list) -> dict:
+    """The ground truth from finished records (every pair must be there)."""
+    by_pair = {(r['key'], r['seed']): r for r in records}
+    out = {}
+    for key, entry in archs.items():
+        runs = [by_pair[(key, s)] for s in seeds]
+        item = dict(arch=entry['arch'])
+        for m in METRICS:
+            values = [r[m] for r in runs]
+            item[m] = sum(values) / len(values)
+            item[f'{m}_seeds'] = values
+        out[key] = item
+    return out
+
+
+def run(archs: dict, seeds: list, log: str, settings: dict, workers: int,
+        threads: int, data_root: str) -> list:
+    """Train every missing (key, seed) pair; returns all records."""
+    from nasbench_cvpr.utils import append_jsonl, read_jsonl
+    records = read_jsonl(log, repair=True)
+    check_log(records, archs, settings, log)
+    done = {(r['key'], r['seed']) for r in records}
+    jobs = [(k, archs[k]['arch'], s, settings) for s in seeds for k in archs
+            if (k, s) not in done]
+    print(f'{len(done)} runs in {log}, {len(jobs)} to do', flush=True)
+    if not jobs:
+        return records
+    import multiprocessing as mp
+    ctx = mp.get_context('spawn')  # no forked torch thread pools
+    with ctx.Pool(workers, initializer=_init_worker,
+                  initargs=(threads, data_root)) as pool:
+        for i, record in enumerate(pool.imap_unordered(_train, jobs)):
+            append_jsonl(log, record)
+            records.append(record)
+            print(f'[{i + 1}/{len(jobs)}] {record["key"]} seed '
+                  f'{record["seed"]}: top-1 {record["acc"]:.4f} '
+                  f'EMA top-1 {record["ema_acc"]:.4f} EMA CE '
+                  f'{-record["ema_neg_ce"]:.4f} ({record["seconds"]:.0f} s)',
+                  flush=True)
+    return records
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--archs', default=os.path.join(HERE, 'archs.json'))
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2, 3])
+    parser.add_argument('--log', default=DEFAULT_LOG)
+    parser.add_argument('--out', default=os.path.join(HERE,
+                                                      'ground_truth.json'))
+    parser.add_argument('--meta', default=None)
+    parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=1,
+                        help='torch threads per worker')
+    parser.add_argument('--data-root',
+                        default=os.path.join(ROOT, 'data', 'fashion_mnist'))
+    parser.add_argument('--epochs', type=int, default=None,
+                        help=f'override epochs ({DEFAULT_SETTINGS["epochs"]})')
+    args = parser.parse_args(argv)
+    import torch
+
+    from nasbench_cvpr.spaces import load_arch_file
+    from nasbench_cvpr.utils import atomic_write_json
+    start = time.time()
+    archs = load_arch_file(args.archs)
+    settings = dict(DEFAULT_SETTINGS)
+    if args.epochs is not None:
+        settings['epochs'] = args.epochs
+    records = run(archs, list(args.seeds), args.log, settings, args.workers,
+                  args.threads, args.data_root)
+    gt = aggregate(archs, records, list(args.seeds))
+    atomic_write_json(args.out, gt)
+    used = [r for r in records
+            if r['key'] in archs and r['seed'] in args.seeds]
+    seconds = [r['seconds'] for r in used]
+    meta = dict(
+        command=' '.join(['python', 'benchmarks/fashion_mnist/'
+                          'make_ground_truth.py'] + list(
+                              argv if argv is not None else sys.argv[1:])),
+        archs=os.path.relpath(os.path.abspath(args.archs), ROOT),
+        num_archs=len(archs), seeds=list(args.seeds), settings=settings,
+        trainer='benchmarks/fashion_mnist/standalone_train.py (plain torch '
+        'loop, StandaloneResNet, Fashion-MNIST IDX files)',
+        torch=torch.__version__, torch_threads=args.threads,
+        python=platform.python_version(), machine=platform.machine(),
+        num_runs=len(used), core_hours=round(
+            sum(s * r['torch_threads'] for s, r in zip(seconds, used)) /
+            3600, 2),
+        train_seconds_per_run=dict(
+            mean=round(sum(seconds) / len(seconds), 1),
+            min=round(min(seconds), 1), max=round(max(seconds), 1)),
+        wall_seconds_last_invocation=round(time.time() - start, 1))
+    atomic_write_json(args.meta or os.path.splitext(args.out)[0] +
+                      '.meta.json', meta)
+    print(f'wrote {args.out} ({len(gt)} archs x {len(args.seeds)} seeds); '
+          f'{meta["core_hours"]} core-hours of training')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
