@@ -4,6 +4,7 @@ Usage::
 
     python tools/analyze_ranking.py PRED_JSON GT_JSON [--key acc]
         [--gt-key acc] [--topk 5 10] [--plot OUT.png] [--json OUT.json]
+        [--reference REF_JSON]
 
 Both files are arch files ``{key: {"arch": code, <score>: number, ...}}``
 (a top-level ``"invalid"`` list is ignored). PRED's ``--key`` field is the
@@ -15,6 +16,10 @@ entries have different codes). Prints one ``name: value`` line each:
 matched count, Kendall tau (tau-b), Pearson, Spearman and the top-k overlaps
 (fraction of the true top-k also predicted top-k; k larger than the match
 count is skipped). ``--plot`` saves a scatter plot, ``--json`` the metrics.
+``--reference`` reads a benchmark's ``reference_points.json`` (e.g.
+``benchmarks/fashion_mnist/reference_points.json``) and prints, for the same
+``--gt-key``, the ground truth's split-half reliability and the proxies' tau
+beside the prediction's: ``tau - best proxy`` and ``tau / reliability``.
 Unreadable or mismatched files exit with status 2 and a one-line error.
 """
 import argparse
@@ -51,7 +56,31 @@ def parse_args(argv=None) -> argparse.Namespace:
                         default=[5, 10], help='top-k overlap sizes')
     parser.add_argument('--plot', default=None, help='scatter plot PNG path')
     parser.add_argument('--json', default=None, help='metrics JSON path')
+    parser.add_argument('--reference', default=None,
+                        help="a benchmark's reference_points.json")
     return parser.parse_args(argv)
+
+
+def reference_lines(ref: dict, gt_key: str, tau: float) -> list:
+    """Lines comparing ``tau`` with a benchmark's reference points for
+    ``gt_key``: reliability, proxies, and the two derived ratios."""
+    entry = ref.get('metrics', {}).get(gt_key)
+    if entry is None:
+        raise ValueError(f'the reference file has no ground-truth key '
+                         f'{gt_key!r} (has: {sorted(ref.get("metrics", {}))})')
+    lines = []
+    reliability = (entry.get('split_half') or {}).get('mean_tau')
+    if reliability is not None:
+        lines.append(f'reference split-half reliability: {reliability:.4f}')
+    proxies = {name: m['kendall_tau'] for name, m in entry['proxies'].items()}
+    for name, value in proxies.items():
+        lines.append(f'reference {name} kendall_tau: {value:.4f}')
+    best = max(proxies, key=proxies.get)
+    lines.append(f'kendall_tau - best proxy ({best}): '
+                 f'{tau - proxies[best]:+.4f}')
+    if reliability:
+        lines.append(f'kendall_tau / reliability: {tau / reliability:.4f}')
+    return lines
 
 
 def main(argv=None) -> int:
@@ -71,6 +100,17 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 2
 
+    reference = None
+    if args.reference:
+        import json
+        try:
+            with open(args.reference) as f:
+                reference = reference_lines(json.load(f), args.gt_key,
+                                            metrics['kendall_tau'])
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            print(f'error: reference {args.reference}: {e}', file=sys.stderr)
+            return 2
+
     if mode == 'key':
         differ = [k for k in keys if pred[k]['arch'] != gt[k]['arch']]
         if differ:
@@ -82,6 +122,8 @@ def main(argv=None) -> int:
     for name, value in metrics.items():
         if name != 'n':
             print(f'{name}: {value:.4f}')
+    for line in reference or []:
+        print(line)
 
     try:
         if args.plot:

@@ -24,6 +24,8 @@ When every pair is done, ``--out`` gets::
 
 (each metric the mean over seeds) and ``--meta`` (default OUT with
 ``.meta.json``) the command, seeds, settings, times and core-hours.
+``--partial`` trains nothing and writes both files from the seeds that every
+code has finished so far.
 """
 import argparse
 import os
@@ -91,7 +93,7 @@ def aggregate(archs: dict, records: list, seeds: list) -> dict:
 def run(archs: dict, seeds: list, log: str, settings: dict, workers: int,
         threads: int, data_root: str) -> list:
     """Train every missing (key, seed) pair; returns all records."""
-    from nasbench_cvpr.utils import append_jsonl, read_jsonl
+    from nasbench_cvpr.utils import read_jsonl
     records = read_jsonl(log, repair=True)
     check_log(records, archs, settings, log)
     done = {(r['key'], r['seed']) for r in records}
@@ -100,18 +102,28 @@ def run(archs: dict, seeds: list, log: str, settings: dict, workers: int,
     print(f'{len(done)} runs in {log}, {len(jobs)} to do', flush=True)
     if not jobs:
         return records
+    if workers == 0:  # in this process, in order
+        _init_worker(threads, data_root)
+        finished = map(_train, jobs)
+        return _append_all(finished, records, log, len(jobs))
     import multiprocessing as mp
     ctx = mp.get_context('spawn')  # no forked torch thread pools
     with ctx.Pool(workers, initializer=_init_worker,
                   initargs=(threads, data_root)) as pool:
-        for i, record in enumerate(pool.imap_unordered(_train, jobs)):
-            append_jsonl(log, record)
-            records.append(record)
-            print(f'[{i + 1}/{len(jobs)}] {record["key"]} seed '
-                  f'{record["seed"]}: top-1 {record["acc"]:.4f} '
-                  f'EMA top-1 {record["ema_acc"]:.4f} EMA CE '
-                  f'{-record["ema_neg_ce"]:.4f} ({record["seconds"]:.0f} s)',
-                  flush=True)
+        return _append_all(pool.imap_unordered(_train, jobs), records, log,
+                           len(jobs))
+
+
+def _append_all(finished, records: list, log: str, total: int) -> list:
+    """Append each finished run to the log as it arrives."""
+    from nasbench_cvpr.utils import append_jsonl
+    for i, record in enumerate(finished):
+        append_jsonl(log, record)
+        records.append(record)
+        print(f'[{i + 1}/{total}] {record["key"]} seed {record["seed"]}: '
+              f'top-1 {record["acc"]:.4f} EMA top-1 {record["ema_acc"]:.4f} '
+              f'EMA CE {-record["ema_neg_ce"]:.4f} '
+              f'({record["seconds"]:.0f} s)', flush=True)
     return records
 
 
@@ -123,11 +135,15 @@ def main(argv=None) -> int:
     parser.add_argument('--out', default=os.path.join(HERE,
                                                       'ground_truth.json'))
     parser.add_argument('--meta', default=None)
-    parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument('--workers', type=int, default=2,
+                        help='training processes (0: in this process)')
     parser.add_argument('--threads', type=int, default=1,
                         help='torch threads per worker')
     parser.add_argument('--data-root',
                         default=os.path.join(ROOT, 'data', 'fashion_mnist'))
+    parser.add_argument('--partial', action='store_true',
+                        help='train nothing; write the ground truth of the '
+                        'seeds that every code has finished in the log')
     parser.add_argument('--epochs', type=int, default=None,
                         help=f'override epochs ({DEFAULT_SETTINGS["epochs"]})')
     args = parser.parse_args(argv)
@@ -140,19 +156,29 @@ def main(argv=None) -> int:
     settings = dict(DEFAULT_SETTINGS)
     if args.epochs is not None:
         settings['epochs'] = args.epochs
-    records = run(archs, list(args.seeds), args.log, settings, args.workers,
-                  args.threads, args.data_root)
-    gt = aggregate(archs, records, list(args.seeds))
+    seeds = list(args.seeds)
+    if args.partial:
+        from nasbench_cvpr.utils import read_jsonl
+        records = read_jsonl(args.log)
+        check_log(records, archs, settings, args.log)
+        done = {(r['key'], r['seed']) for r in records}
+        seeds = [s for s in seeds if all((k, s) in done for k in archs)]
+        if not seeds:
+            raise SystemExit(f'error: no seed of {args.seeds} is finished '
+                             f'for every code in {args.log}')
+    else:
+        records = run(archs, seeds, args.log, settings, args.workers,
+                      args.threads, args.data_root)
+    gt = aggregate(archs, records, seeds)
     atomic_write_json(args.out, gt)
-    used = [r for r in records
-            if r['key'] in archs and r['seed'] in args.seeds]
+    used = [r for r in records if r['key'] in archs and r['seed'] in seeds]
     seconds = [r['seconds'] for r in used]
     meta = dict(
         command=' '.join(['python', 'benchmarks/fashion_mnist/'
                           'make_ground_truth.py'] + list(
                               argv if argv is not None else sys.argv[1:])),
         archs=os.path.relpath(os.path.abspath(args.archs), ROOT),
-        num_archs=len(archs), seeds=list(args.seeds), settings=settings,
+        num_archs=len(archs), seeds=seeds, settings=settings,
         trainer='benchmarks/fashion_mnist/standalone_train.py (plain torch '
         'loop, StandaloneResNet, Fashion-MNIST IDX files)',
         torch=torch.__version__, torch_threads=args.threads,
@@ -166,7 +192,7 @@ def main(argv=None) -> int:
         wall_seconds_last_invocation=round(time.time() - start, 1))
     atomic_write_json(args.meta or os.path.splitext(args.out)[0] +
                       '.meta.json', meta)
-    print(f'wrote {args.out} ({len(gt)} archs x {len(args.seeds)} seeds); '
+    print(f'wrote {args.out} ({len(gt)} archs x {len(seeds)} seeds); '
           f'{meta["core_hours"]} core-hours of training')
     return 0
 

@@ -11,8 +11,9 @@ is kept beside the final weights; its BN statistics are re-estimated on
 training images before it is scored. Every run is scored four ways: final or
 EMA weights, top-1 or cross-entropy on the test set.
 
-Without the Runner's per-iteration overhead; the crop and flip are batched
-tensor operations driven by one generator per seed.
+Without the Runner's per-iteration overhead; the crop and flip are the
+batched :func:`~nasbench_cvpr.datasets.random_crop_flip` of the supernet
+configs, driven by one generator per seed.
 """
 import math
 import time
@@ -72,25 +73,6 @@ def normalise(x: Tensor) -> Tensor:
     return ((x.float() - MEAN) / STD).unsqueeze(1)
 
 
-def crop_and_flip(x: Tensor, padding: int, hflip: bool,
-                  gen: torch.Generator) -> Tensor:
-    """mmpretrain ``RandomCrop(padding=p)`` (zero pixels) and
-    ``RandomFlip(prob=0.5, direction='horizontal')`` on a uint8 batch
-    (N, H, W), one random offset and flip per image, batched."""
-    n, h, w = x.shape
-    if padding > 0:
-        padded = F.pad(x, (padding, ) * 4)
-        offs = torch.randint(0, 2 * padding + 1, (n, 2), generator=gen)
-        rows = offs[:, :1] + torch.arange(h)  # (n, h)
-        cols = offs[:, 1:] + torch.arange(w)  # (n, w)
-        x = padded[torch.arange(n)[:, None, None], rows[:, :, None],
-                   cols[:, None, :]]
-    if hflip:
-        flip = torch.rand(n, generator=gen) < 0.5
-        x = torch.where(flip[:, None, None], x.flip(-1), x)
-    return x
-
-
 @torch.no_grad()
 def evaluate(net: nn.Module, x: Tensor, y: Tensor,
              batch_size: int = 1000) -> tuple:
@@ -131,12 +113,22 @@ def lr_at(it: int, total: int, lr: float, warmup: int) -> float:
 
 
 def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
-               settings: Optional[dict] = None) -> dict:
+               settings: Optional[dict] = None,
+               keep_ema: Optional[list] = None) -> dict:
     """Train ``code`` from scratch with ``seed``; returns its four scores.
 
     ``seed`` sets the initialisation (global torch RNG) and a separate
     generator for batch order, crops and flips, so every code of one seed
     sees the same data stream.
+
+    Args:
+        space: The benchmark's search space.
+        code: Arch code to train.
+        seed: Run seed.
+        data: :func:`load_fashion_mnist` output.
+        settings: Overrides of :data:`DEFAULT_SETTINGS`.
+        keep_ema: If a list, the trained EMA network (BN re-estimated) is
+            appended to it.
 
     Returns:
         ``acc``/``ce`` (final weights), ``ema_acc``/``ema_ce`` (EMA weights,
@@ -144,6 +136,7 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
     """
     import copy
 
+    from nasbench_cvpr.datasets import random_crop_flip
     from nasbench_cvpr.models import StandaloneResNet
     s = dict(DEFAULT_SETTINGS, **(settings or {}))
     start = time.time()
@@ -169,8 +162,9 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
         order = torch.randperm(n, generator=gen)
         for i in range(0, n, bs):
             idx = order[i:i + bs]
-            x = normalise(crop_and_flip(x_all[idx], int(s['crop_padding']),
-                                        bool(s['hflip']), gen))
+            x = normalise(random_crop_flip(
+                x_all[idx], int(s['crop_padding']), 0.5 * s['hflip'],
+                generator=gen))
             for group in opt.param_groups:
                 group['lr'] = lr_at(it, total, s['lr'], int(s['warmup_iters']))
             loss = F.cross_entropy(net(x), y_all[idx])
@@ -184,5 +178,7 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
     calib = x_all[torch.randperm(n, generator=gen)[:int(s['bn_calib_images'])]]
     recalibrate_bn(ema, calib)
     ema_acc, ema_ce = evaluate(ema, data['test_x'], data['test_y'])
+    if keep_ema is not None:
+        keep_ema.append(ema)
     return dict(acc=acc, ce=ce, neg_ce=-ce, ema_acc=ema_acc, ema_ce=ema_ce,
                 ema_neg_ce=-ema_ce, seconds=time.time() - start)

@@ -144,3 +144,23 @@ def test_warns_when_key_matched_codes_differ(tool, tmp_path, capsys):
     captured = capsys.readouterr()
     assert 'matched: 30 (by key' in captured.out
     assert 'warning: 30 of 30 entries matched by key' in captured.err
+
+
+def test_reference_points_printed_beside_tau(tool, tmp_path, capsys):
+    ref = dict(metrics=dict(acc=dict(
+        split_half=dict(mean_tau=0.8, splits={}),
+        proxies=dict(params=dict(kendall_tau=0.6),
+                     flops=dict(kendall_tau=0.4)))))
+    ref_path = write(tmp_path / 'ref.json', ref)
+    assert tool.main([CVPR22_GT, CVPR22_GT, '--reference', ref_path]) == 0
+    out = capsys.readouterr().out
+    assert metric(out, 'kendall_tau') == 1.0
+    assert metric(out, 'reference split-half reliability') == 0.8
+    assert metric(out, 'reference params kendall_tau') == 0.6
+    assert metric(out, r'kendall_tau - best proxy \(params\)') == 0.4
+    assert metric(out, 'kendall_tau / reliability') == 1.25
+    # a reference without the ground-truth key is named, not guessed
+    bad = write(tmp_path / 'bad.json', dict(metrics={}))
+    assert tool.main([CVPR22_GT, CVPR22_GT, '--reference', bad]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('error: reference') and "'acc'" in err

@@ -1,0 +1,153 @@
+"""Reference points of the Fashion-MNIST benchmark: reliability and proxies.
+
+Usage::
+
+    python benchmarks/fashion_mnist/reference_points.py
+        [--gt benchmarks/fashion_mnist/ground_truth.json]
+        [--out benchmarks/fashion_mnist/reference_points.json]
+
+Everything is recomputed from the per-seed values stored in the ground truth
+(``<metric>_seeds``), for each metric (final or EMA weights, top-1 or -CE):
+
+* seed-vs-seed Kendall tau, every pair of seeds, and their mean: how well one
+  standalone run ranks the codes like another one;
+* split-half reliability: Kendall tau between the mean of half of the seeds
+  and the mean of the other half, averaged over every balanced split (3
+  splits of 4 seeds): how reproducible a k/2-seed ground truth is, a lower
+  bound for the shipped k-seed mean;
+* proxies without training (parameters, MACs, Zen-score): Kendall tau,
+  Pearson and Spearman against the k-seed mean.
+
+Prints a Markdown table and writes the numbers to ``--out`` (read by
+``tools/analyze_ranking.py --reference``).
+"""
+import argparse
+import itertools
+import os
+import sys
+from typing import Dict, List
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import HERE, fashion_space  # noqa: E402
+
+METRICS = ('ema_neg_ce', 'ema_acc', 'neg_ce', 'acc')
+PROXIES = ('params', 'flops', 'zen')
+
+
+def _mean(values: List[float]) -> float:
+    return sum(values) / len(values)
+
+
+def seed_pairs(gt: dict, metric: str) -> Dict[str, float]:
+    """Kendall tau of every pair of seeds, ``{"i-j": tau}``."""
+    from nasbench_cvpr.evaluation import ranking_metrics
+    keys = list(gt)
+    k = len(gt[keys[0]][f'{metric}_seeds'])
+    return {
+        f'{i}-{j}': ranking_metrics(
+            [gt[key][f'{metric}_seeds'][i] for key in keys],
+            [gt[key][f'{metric}_seeds'][j] for key in keys])['kendall_tau']
+        for i, j in itertools.combinations(range(k), 2)
+    }
+
+
+def split_half(gt: dict, metric: str) -> Dict[str, float]:
+    """Tau between the means of two disjoint halves of the seeds, for every
+    balanced split (each split once: the half holding seed 0 comes first).
+    An odd seed count leaves one seed out of each split in turn."""
+    from nasbench_cvpr.evaluation import ranking_metrics
+    keys = list(gt)
+    k = len(gt[keys[0]][f'{metric}_seeds'])
+    half = k // 2
+    if half < 1:
+        return {}
+    out = {}
+    for first in itertools.combinations(range(k), half):
+        if 0 not in first and k % 2 == 0:
+            continue  # the same split as its complement
+        rest = [i for i in range(k) if i not in first]
+        for second in itertools.combinations(rest, half):
+            if k % 2 == 0 or first < second:
+                a = [_mean([gt[key][f'{metric}_seeds'][i] for i in first])
+                     for key in keys]
+                b = [_mean([gt[key][f'{metric}_seeds'][i] for i in second])
+                     for key in keys]
+                name = ''.join(map(str, first)) + '|' + ''.join(
+                    map(str, second))
+                out[name] = ranking_metrics(a, b)['kendall_tau']
+    return out
+
+
+def proxy_scores(gt: dict) -> Dict[str, List[float]]:
+    """``{proxy: [score per key]}``, zero-cost scores of the untrained nets."""
+    from nasbench_cvpr.models.proxies import build_proxy
+    space = fashion_space()
+    return {name: [build_proxy(name)(space, gt[key]['arch']) for key in gt]
+            for name in PROXIES}
+
+
+def reference_points(gt: dict) -> dict:
+    """All reference numbers of a ground truth (see the module docstring)."""
+    from nasbench_cvpr.evaluation import ranking_metrics
+    first = next(iter(gt.values()))
+    metrics = [m for m in METRICS if f'{m}_seeds' in first]
+    proxies = proxy_scores(gt)
+    result = dict(num_archs=len(gt),
+                  num_seeds=len(first[f'{metrics[0]}_seeds']), metrics={})
+    for m in metrics:
+        pairs = seed_pairs(gt, m)
+        halves = split_half(gt, m)
+        truth = [gt[key][m] for key in gt]
+        result['metrics'][m] = dict(
+            seed_vs_seed=dict(mean_tau=_mean(list(pairs.values())),
+                              pairs=pairs),
+            split_half=dict(mean_tau=_mean(list(halves.values())),
+                            splits=halves) if halves else None,
+            range=[min(truth), max(truth)],
+            proxies={name: ranking_metrics(scores, truth)
+                     for name, scores in proxies.items()})
+    return result
+
+
+def markdown(ref: dict) -> str:
+    """The README table: one row per reference, one column per metric."""
+    ms = list(ref['metrics'])
+    lines = [f'{ref["num_archs"]} archs, {ref["num_seeds"]} seeds; Kendall '
+             f'tau against the {ref["num_seeds"]}-seed mean', '',
+             '| reference | ' + ' | '.join(ms) + ' |',
+             '| --- |' + ' --- |' * len(ms)]
+
+    def row(name, get):
+        cells = []
+        for m in ms:
+            value = get(ref['metrics'][m])
+            cells.append('n/a' if value is None else f'{value:.3f}')
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+
+    row('split-half reliability', lambda e: (e['split_half'] or {}).get(
+        'mean_tau'))
+    row('seed vs seed', lambda e: e['seed_vs_seed']['mean_tau'])
+    for name in PROXIES:
+        row(name, lambda e, n=name: e['proxies'][n]['kendall_tau'])
+    return '\n'.join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--gt', default=os.path.join(HERE,
+                                                     'ground_truth.json'))
+    parser.add_argument('--out', default=os.path.join(
+        HERE, 'reference_points.json'))
+    args = parser.parse_args(argv)
+    import torch
+    torch.set_num_threads(1)
+    from nasbench_cvpr.spaces import load_arch_file
+    from nasbench_cvpr.utils import atomic_write_json
+    ref = reference_points(load_arch_file(args.gt))
+    atomic_write_json(args.out, ref)
+    print(markdown(ref))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

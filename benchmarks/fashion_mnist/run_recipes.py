@@ -1,0 +1,216 @@
+"""Train every recipe under one budget, score the benchmark codes, rank.
+
+Usage (from the repository root)::
+
+    python benchmarks/fashion_mnist/run_recipes.py [--budget 8]
+        [--recipes spos ...] [--gt-key ema_neg_ce]
+        [--work-dir work_dirs/fashion_bench/recipes]
+
+Each recipe is a ``configs/supernet/fashion_*.py`` config on the benchmark's
+space and task. Equal budget: every recipe gets the same number of subnet
+passes per training image, ``max_epochs = max(1, round(budget / K))`` where K
+is the subnets per step (the table states K x epochs). Each trained supernet
+scores ``archs.json`` with every BN mode (``tools/eval_subnets.py``) and each
+score (top-1 and -CE of the supernet) is compared with the ground truth's
+``--gt-key`` (Kendall tau, Pearson), next to the reference points (split-half
+reliability, best proxy). Finished steps are skipped, so the script resumes
+where it stopped; the ranking numbers are recomputed from the saved scores on
+every run (a new ground truth needs no retraining). Writes
+``results/results.json``, ``results/results.md`` (the README table) and one
+scatter plot per recipe into ``benchmarks/fashion_mnist/results/``. Wall
+times include interpreter start-up.
+
+The ground truth is read here, after training, to rank the scores; it never
+reaches a training process.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+#: name -> (config, subnets per step K)
+RECIPES = {
+    'spos': ('fashion_spos.py', 1),
+    'fairnas': ('fashion_fairnas.py', 5),
+    'sandwich_inplace_kd': ('fashion_sandwich_inplace_kd.py', 4),
+    'biased_by_size': ('fashion_biased.py', 4),
+    'rdnas_rank_loss': ('fashion_rdnas_rankloss.py', 4),
+    'official_baseline': ('fashion_official_baseline.py', 2),
+    'pinas_stage2': ('fashion_pinas_stage2.py', 4),
+}
+BN_MODES = ('supernet', 'recalibrate', 'batch_stats')
+SCORES = ('top1', 'neg_ce')
+#: recipes that start from another run: name -> (config, checkpoint it makes)
+PRE_STAGES = {
+    'pinas_stage2': ('fashion_pinas_stage1.py',
+                     'work_dirs/fashion_pinas_stage1/epoch_2.pth'),
+}
+#: recipes distilling from the frozen standalone teacher
+NEEDS_TEACHER = ('official_baseline', 'pinas_stage2')
+TEACHER = 'work_dirs/fashion_bench/teacher_max.pth'
+
+
+def run(cmd: list, log: str) -> float:
+    """Run a command, append its output to ``log``, return wall seconds."""
+    start = time.perf_counter()
+    with open(log, 'a') as f:
+        subprocess.run(cmd, check=True, stdout=f, stderr=subprocess.STDOUT,
+                       cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def load_json(path: str, default=None):
+    if not os.path.exists(path):
+        return default
+    with open(path) as f:
+        return json.load(f)
+
+
+def train_and_score(name: str, budget: int, work_root: str,
+                    entry: dict) -> None:
+    """Train recipe ``name`` (and what it starts from) and score it with
+    every BN mode; fills ``entry`` with times and score files."""
+    config, k = RECIPES[name]
+    config = os.path.join('configs', 'supernet', config)
+    work = os.path.join(ROOT, work_root, name)
+    os.makedirs(work, exist_ok=True)
+    log = os.path.join(work, 'bench.log')
+    epochs = max(1, round(budget / k))
+    entry.update(config=config, k=k, epochs=epochs)
+    entry.setdefault('scores', {})
+    if name in NEEDS_TEACHER and not os.path.exists(os.path.join(ROOT,
+                                                                 TEACHER)):
+        entry['teacher_seconds'] = run(
+            [sys.executable, 'benchmarks/fashion_mnist/train_teacher.py',
+             '--out', TEACHER], log)
+    if name in PRE_STAGES:
+        pre_config, pre_ckpt = PRE_STAGES[name]
+        if not os.path.exists(os.path.join(ROOT, pre_ckpt)):
+            entry['pre_stage_seconds'] = run(
+                [sys.executable, 'tools/train.py',
+                 os.path.join('configs', 'supernet', pre_config)], log)
+    ckpt = os.path.join(work, f'epoch_{epochs}.pth')
+    if not os.path.exists(ckpt):
+        entry['train_seconds'] = run(
+            [sys.executable, 'tools/train.py', config, '--work-dir', work,
+             '--cfg-options', f'max_epochs={epochs}',
+             f'train_cfg.max_epochs={epochs}',
+             f'train_cfg.val_interval={epochs}',
+             f'param_scheduler.1.T_max={epochs}'], log)
+    for mode in BN_MODES:
+        out = os.path.join(work, f'scores_{mode}.json')
+        if mode in entry['scores'] and os.path.exists(out):
+            continue
+        seconds = run([sys.executable, 'tools/eval_subnets.py', config, ckpt,
+                       '--arch-file', os.path.join(HERE, 'archs.json'),
+                       '--out', out, '--bn-mode', mode, '--work-dir', work],
+                      log)
+        entry['scores'][mode] = dict(
+            file=os.path.relpath(out.replace('.json', '.metrics.json'), ROOT),
+            score_seconds=seconds)
+
+
+def rank(results: dict, gt: dict, gt_key: str, out_dir: str) -> None:
+    """Ranking metrics of every saved score file against ``gt[gt_key]``,
+    and a scatter plot per recipe (recalibrated BN, top-1)."""
+    from nasbench_cvpr.evaluation import plot_ranking, ranking_metrics
+    for name, entry in results.items():
+        for mode, row in entry['scores'].items():
+            metrics = load_json(os.path.join(ROOT, row['file']))
+            keys = [key for key in gt if key in metrics]
+            truth = [gt[key][gt_key] for key in keys]
+            for score in SCORES:
+                m = ranking_metrics([metrics[key][score] for key in keys],
+                                    truth)
+                row[score] = dict(kendall_tau=m['kendall_tau'],
+                                  pearson=m['pearson'], n=m['n'])
+            if mode == 'recalibrate':
+                plot_ranking([metrics[key]['top1'] for key in keys], truth,
+                             os.path.join(out_dir, f'{name}.png'),
+                             title=f'{name} (recalibrated BN)',
+                             xlabel='supernet top-1',
+                             ylabel=f'standalone {gt_key} (mean of seeds)',
+                             metrics=ranking_metrics(
+                                 [metrics[key]['top1'] for key in keys],
+                                 truth))
+
+
+def markdown_table(results: dict, refs: dict, gt_key: str) -> str:
+    """README table: tau, Pearson, tau - best proxy, tau / reliability."""
+    entry = refs.get('metrics', {}).get(gt_key, {})
+    reliability = (entry.get('split_half') or {}).get('mean_tau')
+    proxies = {n: m['kendall_tau']
+               for n, m in entry.get('proxies', {}).items()}
+    best = max(proxies, key=proxies.get) if proxies else None
+    lines = [
+        f'Ground truth: `{gt_key}`, {refs.get("num_seeds", "?")} seeds; '
+        f'split-half reliability '
+        + (f'{reliability:.3f}' if reliability is not None else 'n/a')
+        + (f'; best proxy {best} tau {proxies[best]:.3f}' if best else ''),
+        '',
+        '| recipe | K x epochs | BN mode | tau (top-1) | Pearson | '
+        'tau - best proxy | tau / reliability | tau (-CE) | train s | '
+        'score s |', '|' + '---|' * 10
+    ]
+    for name, e in results.items():
+        for mode, row in e['scores'].items():
+            if 'top1' not in row:
+                continue
+            tau = row['top1']['kendall_tau']
+            gap = f'{tau - proxies[best]:+.3f}' if best else 'n/a'
+            rel = f'{tau / reliability:.2f}' if reliability else 'n/a'
+            train = e.get('train_seconds')
+            lines.append(
+                f'| {name} | {e["k"]} x {e["epochs"]} | {mode} | {tau:.3f} | '
+                f'{row["top1"]["pearson"]:.3f} | {gap} | {rel} | '
+                f'{row["neg_ce"]["kendall_tau"]:.3f} | '
+                + (f'{train:.0f}' if train is not None else 'n/a') +
+                f' | {row["score_seconds"]:.0f} |')
+    return '\n'.join(lines) + '\n'
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--budget', type=int, default=8,
+                        help='subnet passes per training image (K x epochs)')
+    parser.add_argument('--recipes', nargs='+', default=list(RECIPES),
+                        choices=list(RECIPES))
+    parser.add_argument('--gt-key', default='ema_neg_ce')
+    parser.add_argument('--work-dir', default='work_dirs/fashion_bench/'
+                        'recipes')
+    parser.add_argument('--rank-only', action='store_true',
+                        help='train and score nothing; re-rank saved scores')
+    args = parser.parse_args(argv)
+
+    import nasbench_cvpr  # noqa: F401
+    from nasbench_cvpr.utils import atomic_write_json, atomic_write_text
+
+    out_dir = os.path.join(HERE, 'results')
+    os.makedirs(out_dir, exist_ok=True)
+    results_path = os.path.join(out_dir, 'results.json')
+    results = load_json(results_path, {})
+    gt = load_json(os.path.join(HERE, 'ground_truth.json'))
+    if gt is None:
+        raise SystemExit('error: ground_truth.json is missing: run '
+                         'benchmarks/fashion_mnist/make_ground_truth.py')
+    refs = load_json(os.path.join(HERE, 'reference_points.json'), {})
+    if not args.rank_only:
+        for name in args.recipes:
+            train_and_score(name, args.budget, args.work_dir,
+                            results.setdefault(name, {}))
+            atomic_write_json(results_path, results)
+    rank(results, gt, args.gt_key, out_dir)
+    atomic_write_json(results_path, results)
+    table = markdown_table(results, refs, args.gt_key)
+    atomic_write_text(os.path.join(out_dir, 'results.md'), table)
+    print(table)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,56 @@
+# CVPR 2022 1st place, stage 1 (pinas_stage1.py) on the Fashion-MNIST
+# benchmark: MoCo-style contrastive pre-training of the largest subnet
+# (MLP neck 512-512-128, T 0.1), queue 4096, 2 epochs.
+# fashion_pinas_stage2.py loads work_dirs/fashion_pinas_stage1/epoch_2.pth.
+_base_ = [
+    '../_base_/models/resnet48_fashion_supernet.py',
+    '../_base_/datasets/fashion_mnist.py', '../_base_/schedules/fashion.py',
+    '../_base_/default_runtime.py'
+]
+work_dir = 'work_dirs/fashion_pinas_stage1'
+max_epochs = 2
+model = dict(
+    _delete_=True,
+    type='ContrastivePretrainAlgorithm',
+    supernet={{_base_.model.supernet}},
+    neck_channels=(512, 512, 128),
+    temperature=0.1,
+    queue_size=4096,
+    momentum=0.99)  # 0.999 barely moves the key encoder in 2 short epochs
+
+data_preprocessor = dict(
+    _delete_=True, type='mmpretrain.SelfSupDataPreprocessor',
+    mean=[72.940], std=[90.021], to_rgb=False)
+# two views per image: shifted crop, flip, brightness/contrast jitter (no
+# scale-changing crop or blur at 28x28)
+view_pipeline = [
+    dict(type='RandomCrop', crop_size=28, padding=2),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='RandomApply',
+         transforms=[dict(type='ColorJitter', brightness=0.3, contrast=0.3)],
+         prob=0.8),
+]
+train_pipeline = [
+    dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(
+    drop_last=True,  # equal batches on every process for the key all-gather
+    collate_fn=dict(type='default_collate'),  # views stacked: [N,C,H,W] x 2
+    dataset=dict(pipeline=train_pipeline))
+
+val_dataloader = None
+val_evaluator = None
+val_cfg = None
+test_dataloader = None
+test_evaluator = None
+test_cfg = None
+
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=1e-4,
+                   nesterov=False))
+param_scheduler = [
+    dict(type='CosineAnnealingLR', by_epoch=True, T_max=max_epochs,
+         convert_to_iter_based=True)
+]
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
