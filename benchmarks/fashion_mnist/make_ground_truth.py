@@ -183,9 +183,12 @@ def main(argv=None) -> int:
         'loop, StandaloneResNet, Fashion-MNIST IDX files)',
         torch=torch.__version__, torch_threads=args.threads,
         python=platform.python_version(), machine=platform.machine(),
-        num_runs=len(used), core_hours=round(
-            sum(s * r['torch_threads'] for s, r in zip(seconds, used)) /
-            3600, 2),
+        num_runs=len(used),
+        # CPU time where recorded (wall time on a busy machine overstates
+        # the cost), else wall time x threads
+        core_hours=round(sum(
+            r.get('cpu_seconds', r['seconds'] * r['torch_threads'])
+            for r in used) / 3600, 2),
         train_seconds_per_run=dict(
             mean=round(sum(seconds) / len(seconds), 1),
             min=round(min(seconds), 1), max=round(max(seconds), 1)),

@@ -194,16 +194,18 @@ def main(argv=None) -> int:
     os.makedirs(out_dir, exist_ok=True)
     results_path = os.path.join(out_dir, 'results.json')
     results = load_json(results_path, {})
-    gt = load_json(os.path.join(HERE, 'ground_truth.json'))
-    if gt is None:
-        raise SystemExit('error: ground_truth.json is missing: run '
-                         'benchmarks/fashion_mnist/make_ground_truth.py')
-    refs = load_json(os.path.join(HERE, 'reference_points.json'), {})
     if not args.rank_only:
         for name in args.recipes:
             train_and_score(name, args.budget, args.work_dir,
                             results.setdefault(name, {}))
             atomic_write_json(results_path, results)
+    # read only now: the ground truth ranks finished scores, nothing else
+    gt = load_json(os.path.join(HERE, 'ground_truth.json'))
+    if gt is None:
+        raise SystemExit('error: ground_truth.json is missing: run '
+                         'benchmarks/fashion_mnist/make_ground_truth.py, '
+                         'then this script with --rank-only')
+    refs = load_json(os.path.join(HERE, 'reference_points.json'), {})
     rank(results, gt, args.gt_key, out_dir)
     atomic_write_json(results_path, results)
     table = markdown_table(results, refs, args.gt_key)

@@ -132,14 +132,16 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
 
     Returns:
         ``acc``/``ce`` (final weights), ``ema_acc``/``ema_ce`` (EMA weights,
-        BN re-estimated), their ``neg_ce`` forms, and ``seconds``.
+        BN re-estimated), their ``neg_ce`` forms, ``seconds`` (wall) and
+        ``cpu_seconds`` (CPU time of this process: the run's cost on a
+        shared machine).
     """
     import copy
 
     from nasbench_cvpr.datasets import random_crop_flip
     from nasbench_cvpr.models import StandaloneResNet
     s = dict(DEFAULT_SETTINGS, **(settings or {}))
-    start = time.time()
+    start, cpu_start = time.time(), time.process_time()
     torch.manual_seed(seed)
     # channels-last runs the small convolutions about 1.2x faster on CPU
     net = StandaloneResNet(space, arch=code).to(
@@ -181,4 +183,5 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
     if keep_ema is not None:
         keep_ema.append(ema)
     return dict(acc=acc, ce=ce, neg_ce=-ce, ema_acc=ema_acc, ema_ce=ema_ce,
-                ema_neg_ce=-ema_ce, seconds=time.time() - start)
+                ema_neg_ce=-ema_ce, seconds=time.time() - start,
+                cpu_seconds=time.process_time() - cpu_start)

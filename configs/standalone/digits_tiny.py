@@ -1,12 +1,9 @@
 # Standalone training of ONE code of the tiny ResNet48-shaped space on the
-# digits task of the consistency benchmark (benchmarks/consistency/):
-# noisy digits (fixed Gaussian noise, std 0.6 of the pixel range, on the val
-# images; fresh noise of the same std on every training batch), 16x16.
+# embedded digits smoke task: noisy digits (fixed Gaussian noise, std 0.6 of
+# the pixel range, on the val images; fresh noise of the same std on every
+# training batch), 16x16.
 #   python tools/train_standalone.py configs/standalone/digits_tiny.py \
 #       --arch CODE --seed S
-# The same recipe is DEFAULT_SETTINGS in
-# benchmarks/consistency/standalone_train.py (the fast in-process path that
-# produced the ground truth); keep the two in sync.
 _base_ = [
     '../_base_/datasets/digits.py', '../_base_/default_runtime.py'
 ]

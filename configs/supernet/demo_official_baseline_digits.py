@@ -1,6 +1,7 @@
 # CPU variant of official_baseline.py: 2 uniform subnets per step, CE + KD from
-# a frozen teacher: the standalone-trained max network of the demo space
-# (train it with benchmarks/consistency/README.md, step "teacher").
+# a frozen teacher: the max network of the demo space, trained standalone
+# (tools/train_standalone.py configs/standalone/digits_tiny.py --arch
+# 122321111111111111111111, then save the checkpoint's state_dict here).
 _base_ = ['./demo_spos_digits.py']
 teacher_checkpoint = 'work_dirs/bench/teacher_max.pth'
 model = dict(

@@ -1,7 +1,8 @@
-# Embedded default task: scikit-learn digits, 16x16, no download; the task of
-# the consistency benchmark (benchmarks/consistency/): training images are
-# clean with fresh Gaussian noise (std 0.6 of the pixel range) on every batch,
-# validation images carry fixed noise of the same std.
+# Embedded smoke task (unit tests, demo_*_digits.py): scikit-learn digits,
+# 16x16, no download; training images are clean with fresh Gaussian noise
+# (std 0.6 of the pixel range) on every batch, validation images carry fixed
+# noise of the same std. Its standalone ranking is mostly seed noise: use the
+# Fashion-MNIST benchmark (benchmarks/fashion_mnist/) for ranking claims.
 dataset_type = 'DigitsDataset'
 image_size = 16
 noise_std = 0.6
