@@ -4,7 +4,7 @@ Usage::
 
     python tools/analyze_ranking.py PRED_JSON GT_JSON [--key acc]
         [--gt-key acc] [--topk 5 10] [--plot OUT.png] [--json OUT.json]
-        [--reference REF_JSON]
+        [--reference REF_JSON] [--skip-invalid]
 
 Both files are arch files ``{key: {"arch": code, <score>: number, ...}}``
 (a top-level ``"invalid"`` list is ignored). PRED's ``--key`` field is the
@@ -21,6 +21,11 @@ count is skipped). ``--plot`` saves a scatter plot, ``--json`` the metrics.
 ``--gt-key``, the ground truth's split-half reliability and the proxies' tau
 beside the prediction's: ``tau - best proxy`` and ``tau / reliability``.
 Unreadable or mismatched files exit with status 2 and a one-line error.
+Bad entries (not an object, no ``"arch"``, ``"arch"`` not a string, a
+repeated key or field) of either file are all listed, one line each with
+file, key and reason, then the run exits with status 2, unless
+``--skip-invalid`` is given (the bad entries are listed and left out). Codes
+are not checked against a space: every code is accepted.
 """
 import argparse
 import math
@@ -29,7 +34,8 @@ import sys
 
 from nasbench_cvpr.evaluation import (match_mode, match_scores, plot_ranking,
                                       ranking_metrics)
-from nasbench_cvpr.spaces import ArchFileError, load_arch_file
+from nasbench_cvpr.spaces import (ArchFileError, describe_error,
+                                  invalid_summary, read_arch_file)
 from nasbench_cvpr.utils import atomic_write_json
 
 
@@ -58,7 +64,41 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--json', default=None, help='metrics JSON path')
     parser.add_argument('--reference', default=None,
                         help="a benchmark's reference_points.json")
+    parser.add_argument('--skip-invalid', action='store_true',
+                        help='leave out (and list) malformed entries')
     return parser.parse_args(argv)
+
+
+def read_entries(paths, skip_invalid: bool) -> list:
+    """Read arch files, listing every malformed entry on stderr.
+
+    Args:
+        paths: The files.
+        skip_invalid: Leave malformed entries out instead of refusing.
+
+    Returns:
+        The well-formed entries of each file.
+
+    Raises:
+        ArchFileError: If a file cannot be read, or (without
+            ``skip_invalid``) has malformed entries: one summary line per
+            such file, after the entries were listed.
+    """
+    results, summaries = [], []
+    for path in paths:
+        entries, errors = read_arch_file(path)
+        for error in errors:
+            print(describe_error(error, path), file=sys.stderr)
+        if errors:
+            summaries.append(invalid_summary(
+                path, len(errors), len(entries) + len(errors), 'malformed'))
+        results.append(entries)
+    if summaries and not skip_invalid:
+        raise ArchFileError('; '.join(summaries) + ' (use --skip-invalid '
+                            'to leave them out)')
+    for summary in summaries:
+        print(f'warning: {summary}; left out', file=sys.stderr)
+    return results
 
 
 def reference_lines(ref: dict, gt_key: str, tau: float) -> list:
@@ -86,8 +126,8 @@ def reference_lines(ref: dict, gt_key: str, tau: float) -> list:
 def main(argv=None) -> int:
     args = parse_args(argv)
     try:
-        pred = load_arch_file(args.pred_file)
-        gt = load_arch_file(args.gt_file)
+        pred, gt = read_entries([args.pred_file, args.gt_file],
+                                args.skip_invalid)
         mode = match_mode(pred, gt)
         keys, pred_values, gt_values = match_scores(
             pred, gt, pred_key=args.key, gt_key=args.gt_key)

@@ -9,16 +9,21 @@ Usage::
 Writes ``{key: {"arch", "params", "flops"}}``: params of the static network
 (conv weights, BN affine, FC; 1000 classes by default for resnet48) and
 multiply-accumulates of its conv and linear layers at the space's input size.
-Invalid codes are reported one line each (key, position, reason); the run then
-exits with status 1 and writes nothing, unless ``--skip-invalid`` is given
-(valid codes are written, the invalid ones listed under ``"invalid"``).
+Every code that the space's ``decode`` accepts is valid (tied or untied, 51
+or 52 characters for resnet48). Every bad entry (not an object, no ``"arch"``,
+``"arch"`` not a string, a repeated key or field) and every invalid code is
+reported, one line each (key, position or whole code / whole entry, reason);
+the run then exits with status 1 and writes nothing, unless ``--skip-invalid``
+is given (valid codes are written, the invalid ones listed under
+``"invalid"``).
 """
 import argparse
 import sys
 
 from nasbench_cvpr.models.proxies import count_flops, count_params
 from nasbench_cvpr.spaces import (INVALID_KEY, ArchFileError, build_space,
-                                  check_codes, load_arch_file)
+                                  describe_error, invalid_summary,
+                                  read_arch_codes)
 from nasbench_cvpr.utils import atomic_write_json
 
 
@@ -48,17 +53,17 @@ def main(argv=None) -> int:
         space_cfg['input_size'] = args.input_size
     space = build_space(space_cfg)
     try:
-        entries = load_arch_file(args.arch_file)
+        valid, errors = read_arch_codes(args.arch_file, space)
     except ArchFileError as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
-    valid, errors = check_codes(entries, space)
     for e in errors:
-        print(f'invalid code: {e.describe()}', file=sys.stderr)
+        print(describe_error(e), file=sys.stderr)
     if errors and not args.skip_invalid:
-        print(f'{len(errors)} of {len(entries)} codes invalid; nothing '
-              'written (use --skip-invalid to write the valid ones)',
-              file=sys.stderr)
+        print(invalid_summary(args.arch_file, len(errors),
+                              len(valid) + len(errors)) +
+              '; nothing written (use --skip-invalid to write the valid '
+              'ones)', file=sys.stderr)
         return 1
     result = {}
     for key, code in valid.items():
@@ -67,10 +72,7 @@ def main(argv=None) -> int:
                            params=count_params(arch, args.shortcut),
                            flops=count_flops(arch, args.shortcut))
     if errors:
-        result[INVALID_KEY] = [
-            dict(key=e.key, position=e.position, reason=e.reason)
-            for e in errors
-        ]
+        result[INVALID_KEY] = [e.as_record() for e in errors]
     atomic_write_json(args.out, result)
     print(f'wrote {len(valid)} entries to {args.out}'
           + (f' ({len(errors)} invalid listed under "{INVALID_KEY}")'

@@ -3,8 +3,9 @@
 Usage::
 
     python tools/eval_subnets.py CONFIG CHECKPOINT --arch-file F --out OUT.json
-        [--resume] [--bn-mode supernet|recalibrate|batch_stats]
-        [--score top1|neg_ce] [--calib-num-images N] [--eval-num-images N]
+        [--resume] [--skip-invalid]
+        [--bn-mode supernet|recalibrate|batch_stats] [--score top1|neg_ce]
+        [--calib-num-images N] [--eval-num-images N]
         [--batch-size N] [--limit N] [--cfg-options k=v ...] [--launcher none|pytorch]
 
 Runs :class:`SubnetScoringLoop` as the Runner's test loop. Defaults come from
@@ -12,6 +13,15 @@ the config's ``scoring_cfg`` (dict of the loop's arguments) and the options
 above override them. Writes OUT.json in the challenge format
 ``{key: {"arch", "acc"}}``, OUT.metrics.json with every metric, and one
 ``OUT.json.rankR.jsonl`` record file per process (kept for ``--resume``).
+
+Every entry of the arch file is validated before any code is scored: every
+code that the space's ``decode`` accepts is valid (tied or untied); every bad
+entry (not an object, no ``"arch"``, ``"arch"`` not a string, a repeated key)
+and every invalid code is listed, one line each, and the run exits with
+status 2 and writes nothing, unless ``--skip-invalid`` is given (the valid
+codes are scored, the invalid ones listed under ``"invalid"`` of OUT.json).
+A missing or unreadable checkpoint or data set gets one line and status 2.
+
 Multi-process: ``torchrun --nproc_per_node N tools/eval_subnets.py ...
 --launcher pytorch``; each process scores a shard, rank 0 merges.
 """
@@ -30,6 +40,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--out', required=True)
     parser.add_argument('--resume', action='store_true',
                         help='skip codes already scored by an earlier run')
+    parser.add_argument('--skip-invalid', action='store_true',
+                        help='score the valid codes, list the invalid ones')
     parser.add_argument('--bn-mode',
                         choices=['supernet', 'recalibrate', 'batch_stats'])
     parser.add_argument('--score', choices=['top1', 'neg_ce'])
@@ -50,36 +62,56 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     import os
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    from input_checks import (INPUT_ERROR_STATUS, checkpoint_error_line,
+                              download_error_line, missing_inputs)
+    from tools_common import (destroy_process_group, init_process_group,
+                              load_config)
+
     from nasbench_cvpr.registry import RUNNERS
-    from nasbench_cvpr.spaces import ArchCodeError, ArchFileError
-    from tools_common import init_process_group, load_config
+    from nasbench_cvpr.spaces import ArchFileError
 
     cfg = load_config(args.config, args.cfg_options)
     if not osp.isfile(args.checkpoint):
-        print(f'error: checkpoint {args.checkpoint} not found',
-              file=sys.stderr)
-        return 2
+        print(f'error: checkpoint {args.checkpoint} not found: pass a .pth '
+              'checkpoint written by tools/train.py', file=sys.stderr)
+        return INPUT_ERROR_STATUS
     loop = dict(cfg.get('scoring_cfg', {}))
     loop.update(type='SubnetScoringLoop', arch_file=args.arch_file,
-                out=args.out, resume=args.resume)
+                out=args.out, resume=args.resume,
+                skip_invalid=args.skip_invalid)
     for key in ('bn_mode', 'score', 'calib_num_images', 'eval_num_images',
                 'batch_size', 'limit'):
         if getattr(args, key) is not None:
             loop[key] = getattr(args, key)
     cfg.test_cfg = loop
     cfg.load_from, cfg.resume = args.checkpoint, False
+    cfg.allow_partial_load = False  # score only a completely loaded supernet
     cfg.launcher = args.launcher
     cfg.work_dir = args.work_dir or osp.join(
         'work_dirs', 'eval_' + osp.splitext(osp.basename(args.config))[0])
     cfg.setdefault('runner_type', 'NASRunner')
+    missing = missing_inputs(cfg)  # e.g. the teacher of a KD config
+    if missing:
+        print('\n'.join(missing), file=sys.stderr)
+        return INPUT_ERROR_STATUS
     if args.launcher == 'pytorch':
         init_process_group()
     try:
         runner = RUNNERS.build(cfg)
         runner.test()
-    except (ArchCodeError, ArchFileError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 2
+    except ArchFileError as e:
+        print('\n'.join(e.lines() + [f'error: {e.summary}']),
+              file=sys.stderr)
+        return INPUT_ERROR_STATUS
+    except Exception as e:  # noqa: BLE001 (re-raised unless recognised)
+        line = checkpoint_error_line(e, cfg, args.checkpoint) or \
+            download_error_line(e, cfg)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return INPUT_ERROR_STATUS
+    finally:
+        destroy_process_group()
     return 0
 
 

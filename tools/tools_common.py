@@ -17,6 +17,18 @@ def init_process_group() -> str:
     return backend
 
 
+def destroy_process_group() -> None:
+    """Destroy the default process group, if any.
+
+    Call it before a process that started one exits, on error paths too: a
+    gloo group left alive is torn down during interpreter shutdown, where it
+    can abort the process ("terminate called without an active exception").
+    """
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
 def load_config(path: str, cfg_options=None):
     """Load a config file and apply ``key=value`` overrides (values parsed
     like mmengine's ``--cfg-options``)."""

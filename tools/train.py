@@ -5,6 +5,10 @@ Usage::
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
         [--cfg-options k=v ...] [--launcher none|pytorch]
 
+A missing or unreadable input (a checkpoint, the teacher, a data set that is
+not on disk and cannot be downloaded, an arch file of a sampler) gets one line
+naming it and how to get or make it, and exit status 2.
+
 Multi-process: ``bash tools/dist_train.sh CONFIG N`` (torchrun). The process
 group uses nccl when CUDA is available and gloo otherwise; it is initialised
 here, before the Runner, because mmengine's ``init_dist`` always calls
@@ -14,6 +18,7 @@ import argparse
 import os
 import os.path as osp
 import sys
+from typing import Optional
 
 import nasbench_cvpr  # noqa: F401  (first: makes mmrazor importable)
 
@@ -55,14 +60,41 @@ def build_cfg(args: argparse.Namespace):
 def main(argv=None) -> int:
     args = parse_args(argv)
     cfg = build_cfg(args)
-    if args.launcher == 'pytorch':
-        from tools_common import init_process_group
-        init_process_group()
+    from input_checks import INPUT_ERROR_STATUS, missing_inputs
+    missing = missing_inputs(cfg)
+    if missing:
+        print('\n'.join(missing), file=sys.stderr)
+        return INPUT_ERROR_STATUS
+    from tools_common import destroy_process_group, init_process_group
+
     from nasbench_cvpr.registry import RUNNERS
     cfg.setdefault('runner_type', 'NASRunner')
-    runner = RUNNERS.build(cfg)
-    runner.train()
+    if args.launcher == 'pytorch':
+        init_process_group()
+    try:
+        runner = RUNNERS.build(cfg)
+        runner.train()
+    except Exception as e:  # noqa: BLE001 (re-raised unless recognised)
+        line = input_error_line(e, cfg)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return INPUT_ERROR_STATUS
+    finally:
+        destroy_process_group()
     return 0
+
+
+def input_error_line(exc: BaseException, cfg) -> Optional[str]:
+    """The one-line message for an unreadable input of a training run (an
+    arch file of a sampler, a checkpoint, a data set that cannot be
+    downloaded), or ``None`` for any other error."""
+    from input_checks import checkpoint_error_line, download_error_line
+
+    from nasbench_cvpr.spaces import ArchFileError
+    if isinstance(exc, ArchFileError):
+        return '\n'.join(exc.lines() + [f'error: {exc.summary}'])
+    return checkpoint_error_line(exc, cfg) or download_error_line(exc, cfg)
 
 
 if __name__ == '__main__':

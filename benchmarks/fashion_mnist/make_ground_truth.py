@@ -14,8 +14,9 @@ appended by the parent as one JSON line to ``--log`` as soon as it finishes
 (write, flush, fsync). The log is the benchmark's raw data (it is kept in the
 repository): re-running the command resumes, skipping finished (key, seed)
 pairs; a torn last line is dropped; a log written with other settings is
-refused. Runs are ordered seed by seed, so an interrupted generation holds
-whole seeds first. A run's result does not depend on the worker that ran it.
+refused. Runs go two seeds at a time over codes spread across the size
+range (:func:`job_order`), so an interrupted generation holds a usable subset.
+A run's result does not depend on the worker that ran it or on the order.
 
 When every pair is done, ``--out`` gets::
 
@@ -63,6 +64,28 @@ def _train(job: tuple) -> dict:
                 torch_threads=torch.get_num_threads(), **result)
 
 
+def spread_order(keys: list) -> list:
+    """``keys`` (in size order) reordered so that every prefix spreads over
+    the whole list: positions in van der Corput (bit-reversal) order."""
+    n = len(keys)
+    bits = max(1, (n - 1).bit_length())
+    order = sorted(range(n), key=lambda i: int(
+        format(i, f'0{bits}b')[::-1], 2))
+    return [keys[i] for i in order]
+
+
+def job_order(keys: list, seeds: list) -> list:
+    """(key, seed) pairs in training order: seeds two at a time, and within
+    a pair of seeds the codes in :func:`spread_order`, both seeds of a code
+    together. An interrupted generation thus holds codes from the whole size
+    range with two seeds each, enough for a seed-vs-seed check."""
+    order = []
+    for i in range(0, len(seeds), 2):
+        pair = seeds[i:i + 2]
+        order += [(k, s) for k in spread_order(keys) for s in pair]
+    return order
+
+
 def check_log(records: list, archs: dict, settings: dict, log: str) -> None:
     """Refuse a log made with other settings or other codes."""
     for r in records:
@@ -97,8 +120,8 @@ def run(archs: dict, seeds: list, log: str, settings: dict, workers: int,
     records = read_jsonl(log, repair=True)
     check_log(records, archs, settings, log)
     done = {(r['key'], r['seed']) for r in records}
-    jobs = [(k, archs[k]['arch'], s, settings) for s in seeds for k in archs
-            if (k, s) not in done]
+    jobs = [(k, archs[k]['arch'], s, settings) for k, s in job_order(
+        list(archs), seeds) if (k, s) not in done]
     print(f'{len(done)} runs in {log}, {len(jobs)} to do', flush=True)
     if not jobs:
         return records

@@ -9,8 +9,9 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
-# passes the epoch to samplers (progressive ranges) and loss schedules
-custom_hooks = [dict(type='SupernetStateHook')]
+# passes the epoch to samplers (progressive ranges) and loss schedules and
+# saves the sampler state; saves every random stream (exact resume)
+custom_hooks = [dict(type='SupernetStateHook'), dict(type='RandomStateHook')]
 
 # the process-group backend is chosen at run time by tools/train.py
 # (nccl with CUDA, gloo otherwise)

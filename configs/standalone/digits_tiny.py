@@ -42,9 +42,10 @@ train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=max_epochs)
 val_cfg = dict()
 test_cfg = dict()
 
-# a plain model: no supernet wrapper, no supernet state hook
+# a plain model: no supernet wrapper, no supernet state hook; the random
+# streams are saved for an exact resume
 model_wrapper_cfg = None
-custom_hooks = []
+custom_hooks = [dict(type='RandomStateHook')]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=8),
     checkpoint=dict(type='CheckpointHook', interval=max_epochs,

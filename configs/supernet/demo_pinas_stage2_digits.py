@@ -8,6 +8,9 @@
 # (InplaceDistiller: CE on the max subnet, KD from its logits on the others).
 _base_ = ['./demo_spos_digits.py']
 load_from = 'work_dirs/demo_pinas_stage1_digits/epoch_2.pth'
+# The stage-1 checkpoint fills every tensor of this model and also holds the
+# neck, momentum encoder and queue of stage 1: load the matching tensors only.
+allow_partial_load = True
 model = dict(
     sampler=dict(_delete_=True, type='BiasedSizeSampler', num_candidates=400,
                  keep=4, uniform_every=3, proxy='params'),

@@ -1,11 +1,15 @@
 """Runner, loops and hooks."""
 from .hooks import SupernetStateHook
+from .random_state import (RANDOM_STATE_KEY, RandomStateHook,
+                           capture_random_state, restore_random_state)
 from .ranking_hook import RankingCheckHook
-from .runner import NASRunner, load_trusted_checkpoint
+from .runner import PARTIAL_LOAD_KEY, NASRunner
 from .scoring import SubnetScorer, evaluate, prepare_batches
 from .scoring_loop import SubnetScoringLoop
 
 __all__ = [
-    'SupernetStateHook', 'RankingCheckHook', 'NASRunner', 'load_trusted_checkpoint',
-    'SubnetScorer', 'evaluate', 'prepare_batches', 'SubnetScoringLoop'
+    'SupernetStateHook', 'RandomStateHook', 'RANDOM_STATE_KEY',
+    'capture_random_state', 'restore_random_state', 'RankingCheckHook',
+    'NASRunner', 'PARTIAL_LOAD_KEY', 'SubnetScorer', 'evaluate',
+    'prepare_batches', 'SubnetScoringLoop'
 ]

@@ -7,7 +7,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from ..registry import HOOKS
-from ..spaces import check_codes, load_arch_file
+from ..spaces import ArchFileError, invalid_summary, read_arch_codes
 from .scoring import SubnetScorer, prepare_batches
 
 
@@ -60,10 +60,13 @@ class RankingCheckHook(Hook):
     def _build_scorer(self, runner) -> SubnetScorer:
         model = runner.model.module if is_model_wrapper(runner.model) \
             else runner.model
-        self.codes, errors = check_codes(load_arch_file(self.arch_file),
-                                         model.supernet.space)
+        self.codes, errors = read_arch_codes(self.arch_file,
+                                             model.supernet.space)
         if errors:
-            raise ValueError(f'RankingCheckHook: {errors[0].describe()}')
+            raise ArchFileError(
+                'RankingCheckHook: ' + invalid_summary(
+                    self.arch_file, len(errors),
+                    len(self.codes) + len(errors)), errors, self.arch_file)
         cfg = runner.cfg
         eval_set = cfg.val_dataloader['dataset']
         calib = cfg.get('scoring_cfg', {}).get('calib_dataloader')

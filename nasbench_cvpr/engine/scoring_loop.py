@@ -10,10 +10,13 @@ from mmengine.runner.loops import BaseLoop
 from mmengine.utils import ProgressBar
 
 from ..registry import LOOPS
-from ..spaces import ArchCodeError, check_codes, load_arch_file
+from ..spaces import (INVALID_KEY, ArchFileError, describe_error,
+                      invalid_summary, read_arch_codes)
 from ..utils import atomic_write_json
 from .result_store import ResultStore, merge_records
 from .scoring import SCORE_KEYS, SubnetScorer, prepare_batches
+from .subnet_export import (DEFAULT_BATCH_SIZE, DEFAULT_CALIB_NUM_IMAGES,
+                            calibration_batches)
 
 
 def _loader_dataset(loader) -> dict:
@@ -67,6 +70,16 @@ class SubnetScoringLoop(BaseLoop):
         resume: Keep records of an earlier run and skip their keys.
         limit: Score only the first ``limit`` codes of the file (all codes
             are still validated).
+        skip_invalid: Score the valid codes of a file with bad entries or
+            codes: they are logged one line each and listed under
+            ``"invalid"`` in ``out``. Without it such a file is refused
+            before any code is scored.
+
+    Raises:
+        ArchFileError: If the arch file cannot be read or (without
+            ``skip_invalid``) has bad entries or codes, listing every one of
+            them in ``errors``. Every code that the space's ``decode``
+            accepts is valid, tied or untied.
     """
 
     def __init__(self,
@@ -77,13 +90,14 @@ class SubnetScoringLoop(BaseLoop):
                  evaluator=None,
                  bn_mode: str = 'recalibrate',
                  calib_dataloader: Optional[dict] = None,
-                 calib_num_images: int = 1000,
+                 calib_num_images: int = DEFAULT_CALIB_NUM_IMAGES,
                  calib_seed: int = 0,
                  eval_num_images: Optional[int] = None,
                  batch_size: Optional[int] = None,
                  score: str = 'top1',
                  resume: bool = False,
-                 limit: Optional[int] = None) -> None:
+                 limit: Optional[int] = None,
+                 skip_invalid: bool = False) -> None:
         # the dataloader stays a config: batches are prepared once, unsharded
         super().__init__(runner, _DummyLoader())
         if score not in SCORE_KEYS:
@@ -97,22 +111,26 @@ class SubnetScoringLoop(BaseLoop):
         self.calib_num_images = calib_num_images
         self.calib_seed = calib_seed
         self.eval_num_images = eval_num_images
-        self.batch_size = batch_size or dataloader.get('batch_size', 64)
+        self.batch_size = batch_size or dataloader.get('batch_size',
+                                                       DEFAULT_BATCH_SIZE)
         self.score = score
         self.resume = resume
+        if limit is not None and limit < 1:
+            raise ValueError(f'limit must be >= 1, got {limit}')
         space = self._algorithm().supernet.space
-        entries = load_arch_file(arch_file)
-        self.codes, errors = check_codes(entries, space)
+        self.codes, self.errors = read_arch_codes(arch_file, space)
+        if self.errors:
+            summary = invalid_summary(arch_file, len(self.errors),
+                                      len(self.codes) + len(self.errors))
+            if not skip_invalid:
+                raise ArchFileError(
+                    summary + '; nothing scored (use --skip-invalid to '
+                    'score the valid ones)', self.errors, arch_file)
+            for e in self.errors:
+                runner.logger.warning(describe_error(e, arch_file))
+            runner.logger.warning(f'{summary}; skipped (--skip-invalid)')
         if limit is not None:
-            if limit < 1:
-                raise ValueError(f'limit must be >= 1, got {limit}')
             self.codes = dict(list(self.codes.items())[:limit])
-        if errors:
-            lines = '\n'.join(e.describe() for e in errors)
-            raise ArchCodeError(
-                errors[0].code, errors[0].position,
-                f'{len(errors)} invalid code(s) in {arch_file}:\n{lines}',
-                errors[0].key)
 
     def _algorithm(self):
         model = self.runner.model
@@ -131,11 +149,13 @@ class SubnetScoringLoop(BaseLoop):
                                        self.batch_size, self.eval_num_images)
         calib_batches = []
         if self.bn_mode == 'recalibrate':
-            calib_batches = prepare_batches(preprocess,
-                                            _loader_dataset(self.calib_cfg),
-                                            self.batch_size,
-                                            self.calib_num_images,
-                                            self.calib_seed)
+            # shared with tools/export_subnet.py: the same images
+            calib_batches = calibration_batches(preprocess,
+                                                self.dataloader_cfg,
+                                                self.calib_cfg,
+                                                self.calib_num_images,
+                                                self.calib_seed,
+                                                self.batch_size)
         scorer = SubnetScorer(supernet, eval_batches, calib_batches,
                               self.bn_mode)
         keys = list(self.codes)
@@ -163,10 +183,11 @@ class SubnetScoringLoop(BaseLoop):
                 raise RuntimeError(f'{len(missing)} codes have no score, '
                                    f'e.g. {missing[:3]}')
             results = {k: dict(arch=self.codes[k], **records[k]) for k in keys}
-            atomic_write_json(self.out, {
-                k: dict(arch=r['arch'], acc=r[self.score])
-                for k, r in results.items()
-            })
+            scores = {k: dict(arch=r['arch'], acc=r[self.score])
+                      for k, r in results.items()}
+            if self.errors:
+                scores[INVALID_KEY] = [e.as_record() for e in self.errors]
+            atomic_write_json(self.out, scores)
             atomic_write_json(sidecar_path(self.out), results)
             logger.info(f'wrote {len(results)} scores to {self.out} '
                         f'({time.time() - start:.1f} s)')

@@ -77,8 +77,10 @@ def uses_projection(spec: BlockSpec, shortcut: str) -> bool:
 
     Args:
         spec: The block.
-        shortcut: ``'auto'`` (projection only where stride != 1 or the
-            widths differ, the official definition) or ``'always_conv'``.
+        shortcut: ``'auto'`` (projection where the search space's rule puts
+            one, :attr:`BlockSpec.needs_projection`: stride != 1 or widths
+            differ for ResNet48; first block of every stage or widths differ
+            for the CVPR 2021 ResNet20) or ``'always_conv'`` (every block).
     """
     if shortcut == 'auto':
         return spec.needs_projection

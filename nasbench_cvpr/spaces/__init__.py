@@ -2,15 +2,21 @@
 from .arch import BlockSpec, ResNetArch
 from .base import BaseSearchSpace, ChoiceDim
 from .builder import build_space
-from .errors import ArchCodeError, ArchFileError
+from .errors import (ArchCodeError, ArchEntryError, ArchFileError,
+                     describe_error)
 from .resnet20 import ResNet20Space
 from .resnet48 import ResNet48Space, make_divisible
 
 __all__ = [
     'BlockSpec', 'ResNetArch', 'BaseSearchSpace', 'ChoiceDim', 'build_space',
-    'ArchCodeError', 'ArchFileError', 'ResNet20Space', 'ResNet48Space',
-    'make_divisible'
+    'ArchCodeError', 'ArchEntryError', 'ArchFileError', 'describe_error',
+    'ResNet20Space', 'ResNet48Space', 'make_divisible'
 ]
-from .arch_file import INVALID_KEY, check_codes, load_arch_file  # noqa: E402
+from .arch_file import (INVALID_KEY, check_codes,  # noqa: E402
+                        invalid_summary, load_arch_file, read_arch_codes,
+                        read_arch_file)
 
-__all__ += ['INVALID_KEY', 'check_codes', 'load_arch_file']
+__all__ += [
+    'INVALID_KEY', 'check_codes', 'invalid_summary', 'load_arch_file',
+    'read_arch_codes', 'read_arch_file'
+]

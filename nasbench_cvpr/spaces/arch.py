@@ -5,7 +5,7 @@ static network, the exporter and the size proxies all consume this structure,
 so none of them needs to know what the code's characters mean.
 """
 from dataclasses import dataclass
-from typing import Tuple
+from typing import Optional, Tuple
 
 
 @dataclass(frozen=True)
@@ -17,16 +17,28 @@ class BlockSpec:
         mid_channels: Output width of the first conv.
         out_channels: Output width of the second conv and of the block.
         stride: Stride of the first conv and of the projection shortcut.
+        projection: Whether the block's standard shortcut is a 1x1 conv +
+            BN projection. Search spaces set it by their own rule (see
+            :meth:`BaseSearchSpace.needs_projection`); ``None`` (a block
+            built by hand) means the ResNet48 rule: stride != 1 or the
+            widths differ.
     """
     in_channels: int
     mid_channels: int
     out_channels: int
     stride: int
+    projection: Optional[bool] = None
+
+    def __post_init__(self) -> None:
+        if self.projection is None:
+            object.__setattr__(
+                self, 'projection', self.stride != 1
+                or self.in_channels != self.out_channels)
 
     @property
     def needs_projection(self) -> bool:
         """Whether the standard shortcut is a 1x1 conv + BN projection."""
-        return self.stride != 1 or self.in_channels != self.out_channels
+        return bool(self.projection)
 
 
 @dataclass(frozen=True)

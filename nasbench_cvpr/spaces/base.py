@@ -9,6 +9,14 @@ from .errors import ArchCodeError
 
 ChoiceValues = Tuple[Optional[int], ...]
 
+#: Rules deciding which blocks get a 1x1 conv + BN projection shortcut:
+#: ``'stride_or_width'``: where the stride is not 1 or the input and output
+#: widths differ (CVPR 2022 ResNet48, torchvision);
+#: ``'stage_start_or_width'``: in the first block of every stage (stage 1 at
+#: stride 1 included) and elsewhere where the widths differ (CVPR 2021
+#: ResNet20, the official definition and the public solutions' counters).
+PROJECTION_RULES = ('stride_or_width', 'stage_start_or_width')
+
 
 @dataclass(frozen=True)
 class ChoiceDim:
@@ -35,7 +43,8 @@ class BaseSearchSpace(metaclass=ABCMeta):
     Subclasses also describe the supernet geometry that covers every code:
     ``stem_type``, ``in_channels``, ``input_size``, ``num_classes``,
     ``stem_width_options``, ``stage_width_options``, ``stage_depth_options``
-    and ``stage_strides``.
+    and ``stage_strides``, and the ``projection_rule`` (one of
+    :data:`PROJECTION_RULES`) that :meth:`decode` applies to every block.
     """
 
     stem_type: str
@@ -46,6 +55,7 @@ class BaseSearchSpace(metaclass=ABCMeta):
     stage_width_options: Tuple[Tuple[int, ...], ...]
     stage_depth_options: Tuple[Tuple[int, ...], ...]
     stage_strides: Tuple[int, ...]
+    projection_rule: str = 'stride_or_width'
 
     @abstractmethod
     def choice_dims(self) -> List[ChoiceDim]:
@@ -56,7 +66,9 @@ class BaseSearchSpace(metaclass=ABCMeta):
         """Validate ``code`` and return its choice values.
 
         Raises:
-            ArchCodeError: naming the position and reason of the first fault.
+            ArchCodeError: naming the position and reason of the first fault,
+                also for a valid code that has no choice values in this
+                space's :meth:`choice_dims` (see :meth:`choice_value_sets`).
         """
 
     @abstractmethod
@@ -68,14 +80,40 @@ class BaseSearchSpace(metaclass=ABCMeta):
         """Validate ``code`` and return the network it denotes."""
 
     # ----------------------------------------------------------------- helpers
+    def needs_projection(self, block_index: int, in_channels: int,
+                         out_channels: int, stride: int) -> bool:
+        """Whether a block has a projection shortcut under this space's
+        :attr:`projection_rule` (the ``'auto'`` shortcut policy).
+
+        Args:
+            block_index: Position of the block in its stage (0 = first).
+            in_channels: Width of the block's input.
+            out_channels: Width of the block's output.
+            stride: Stride of the block's first conv.
+        """
+        if self.projection_rule == 'stride_or_width':
+            return stride != 1 or in_channels != out_channels
+        if self.projection_rule == 'stage_start_or_width':
+            return block_index == 0 or in_channels != out_channels
+        raise ValueError(f'projection_rule must be one of '
+                         f'{list(PROJECTION_RULES)}, got '
+                         f'{self.projection_rule!r}')
+
     def validate(self, code: str) -> None:
-        """Raise :class:`ArchCodeError` if ``code`` is not valid."""
-        self.parse(code)
+        """Raise :class:`ArchCodeError` if ``code`` is not valid.
+
+        Valid means that :meth:`decode` accepts it: the rule is the same
+        whatever form :meth:`sample` and :meth:`choice_dims` use (e.g. a
+        ResNet48 space built with ``tie_out_channels=True`` accepts untied
+        codes here too).
+        """
+        self.decode(code)
 
     def is_valid(self, code: str) -> bool:
-        """Whether ``code`` is a valid code of this space."""
+        """Whether ``code`` is a valid code of this space (see
+        :meth:`validate`)."""
         try:
-            self.parse(code)
+            self.validate(code)
         except ArchCodeError:
             return False
         return True
@@ -83,6 +121,22 @@ class BaseSearchSpace(metaclass=ABCMeta):
     def canonical(self, code: str) -> str:
         """The canonical spelling of ``code`` (as :meth:`encode` writes)."""
         return self.encode(self.parse(code))
+
+    def choice_value_sets(self, code: str) -> List[Tuple[int, ...]]:
+        """The values each choice dim takes in a valid ``code``.
+
+        Unlike :meth:`parse` this accepts every valid code: where one choice
+        dim stands for several digits (a tied dim) and the code gives them
+        different values, the dim takes each of them. An inactive dim takes
+        none.
+
+        Args:
+            code: A valid code of this space.
+
+        Returns:
+            One tuple of distinct values per :meth:`choice_dims` entry.
+        """
+        return [() if v is None else (v, ) for v in self.parse(code)]
 
     def sample(self, rng: Optional[random.Random] = None) -> str:
         """Draw every decision independently and uniformly."""

@@ -13,15 +13,21 @@ A code is 20 channel numbers joined by ``-``. Positions (0-based):
 
 Choices: positions 0-6 from {4, 8, 12, 16}; 7-12 from {4, ..., 32};
 13-19 from {4, ..., 64} (step 4), i.e. multiples of ``step`` up to the stage's
-base width. A block's input is the previous conv2 (or the stem); its shortcut
-is the identity when the stride is 1 and the widths agree, otherwise a 1x1
-conv + BN projection.
+base width. A block's input is the previous conv2 (or the stem).
+
+Shortcuts follow the official definition (the official-style Paddle
+standalone network and the 3rd place's ``get_param``): a 1x1 conv + BN
+projection in the **first block of every stage**, stage 1 at stride 1
+included, and elsewhere only where the block's input and output widths differ
+(``projection_rule='stage_start_or_width'``). This differs from the ResNet48
+rule (stride != 1 or widths differ) exactly when position 0 equals position
+2: stage 1's first block then still has its projection.
 """
 from typing import List, Optional, Sequence, Tuple
 
 from ..registry import SEARCH_SPACES
 from .arch import BlockSpec, ResNetArch
-from .base import BaseSearchSpace, ChoiceDim, ChoiceValues
+from .base import PROJECTION_RULES, BaseSearchSpace, ChoiceDim, ChoiceValues
 from .errors import ArchCodeError
 
 
@@ -37,6 +43,10 @@ class ResNet20Space(BaseSearchSpace):
         num_classes: Classifier outputs.
         input_size: Input side in pixels.
         separator: Character between the numbers.
+        in_channels: Channels of the input image.
+        projection_rule: Which blocks get a projection shortcut, one of
+            :data:`~nasbench_cvpr.spaces.base.PROJECTION_RULES`; the default
+            is the official ResNet20 rule.
     """
 
     def __init__(self,
@@ -47,7 +57,12 @@ class ResNet20Space(BaseSearchSpace):
                  num_classes: int = 100,
                  input_size: int = 32,
                  separator: str = '-',
-                 in_channels: int = 3) -> None:
+                 in_channels: int = 3,
+                 projection_rule: str = 'stage_start_or_width') -> None:
+        if projection_rule not in PROJECTION_RULES:
+            raise ValueError(f'projection_rule must be one of '
+                             f'{list(PROJECTION_RULES)}, got '
+                             f'{projection_rule!r}')
         if any(c % step for c in base_channels):
             raise ValueError(f'base_channels {tuple(base_channels)} must be '
                              f'multiples of step {step}')
@@ -61,6 +76,7 @@ class ResNet20Space(BaseSearchSpace):
         self.input_size = input_size
         self.separator = separator
         self.in_channels = in_channels
+        self.projection_rule = projection_rule
         self.num_stages = len(base_channels)
         self.stage_width_options = tuple(
             tuple(range(step, c + 1, step)) for c in base_channels)
@@ -129,7 +145,9 @@ class ResNet20Space(BaseSearchSpace):
                 mid, out = values[pos], values[pos + 1]
                 pos += 2
                 stride = self.stage_strides[s] if b == 0 else 1
-                blocks.append(BlockSpec(in_ch, mid, out, stride))
+                blocks.append(BlockSpec(
+                    in_ch, mid, out, stride,
+                    self.needs_projection(b, in_ch, out, stride)))
                 in_ch = out
             stages.append(tuple(blocks))
         return ResNetArch(self.stem_type, values[0], tuple(stages),

@@ -46,8 +46,10 @@ class ResNet48Space(BaseSearchSpace):
         image_size_codes: Accepted leading characters of 52-character codes.
         tie_out_channels: Sample (and enumerate choice dims) like the
             challenge file: every block of a stage shares its output ratio,
-            stage 1's equals the stem's. Untied codes are still accepted by
-            :meth:`decode` either way.
+            stage 1's equals the stem's. It shapes :meth:`sample` and
+            :meth:`choice_dims` (hence :meth:`parse`) and nothing else:
+            untied codes are valid either way (:meth:`decode`,
+            :meth:`validate`, :meth:`canonical`, arch files).
         with_image_size: Whether :meth:`encode` writes the 52-character form.
     """
 
@@ -246,9 +248,10 @@ class ResNet48Space(BaseSearchSpace):
                     outs.add(stem)
                 if len(outs) != 1:
                     raise ArchCodeError(
-                        code, None, f'stage {s + 1} has untied conv2 ratios '
-                        f'{sorted(outs)}; this space was built with '
-                        'tie_out_channels=True (decode() accepts it)')
+                        code, None, f'a valid but untied code (stage {s + 1} '
+                        f'has conv2 ratios {sorted(outs)}) has no choice '
+                        'values in a space whose choice dims tie them '
+                        '(tie_out_channels=True); use choice_value_sets()')
             values += [pairs[s][0][1] for s in range(1, self.num_stages)]
         for s, depth in enumerate(self.max_depths):
             for b in range(depth):
@@ -258,6 +261,35 @@ class ResNet48Space(BaseSearchSpace):
                     values.append(pairs[s][b][1] if active else None)
         return tuple(values)
 
+    def choice_value_sets(self, code: str) -> List[Tuple[int, ...]]:
+        """See :meth:`BaseSearchSpace.choice_value_sets`. With
+        ``tie_out_channels=True`` a stage's ``out_ratio`` takes every conv2
+        digit of the stage, and ``stem.ratio`` the stem digit and every
+        conv2 digit of stage 1 (which it sets when sampling)."""
+        if not self.tie_out_channels:
+            return super().choice_value_sets(code)
+        _, depths, stem, pairs = self._check_digits(code)
+
+        def outs(s: int) -> set:
+            return {out for _, out in pairs[s]}
+
+        sets: List[Tuple[int, ...]] = [(d, ) for d in depths]
+        sets.append(tuple(sorted(outs(0) | {stem})))
+        sets += [tuple(sorted(outs(s))) for s in range(1, self.num_stages)]
+        for s, depth in enumerate(self.max_depths):
+            sets += [(pairs[s][b][0], ) if b < depths[s] else ()
+                     for b in range(depth)]
+        return sets
+
+    def canonical(self, code: str) -> str:
+        """The canonical spelling of any valid code, tied or untied: the
+        52-character form with the first image-size code if
+        ``with_image_size``, else the 51-character form."""
+        offset, _, _, _ = self._check_digits(code)
+        body = code[offset:]
+        return self.image_size_codes[0] + body if self.with_image_size \
+            else body
+
     def decode(self, code: str) -> ResNetArch:
         _, _, stem, pairs = self._check_digits(code)
         stem_channels = self.widths[0][stem - 1]
@@ -266,9 +298,11 @@ class ResNet48Space(BaseSearchSpace):
         for s, stage_pairs in enumerate(pairs):
             blocks = []
             for b, (mid, out) in enumerate(stage_pairs):
-                block = BlockSpec(in_ch, self.widths[s][mid - 1],
-                                  self.widths[s][out - 1],
-                                  self.stage_strides[s] if b == 0 else 1)
+                out_ch = self.widths[s][out - 1]
+                stride = self.stage_strides[s] if b == 0 else 1
+                block = BlockSpec(in_ch, self.widths[s][mid - 1], out_ch,
+                                  stride, self.needs_projection(
+                                      b, in_ch, out_ch, stride))
                 blocks.append(block)
                 in_ch = block.out_channels
             stages.append(tuple(blocks))

@@ -122,8 +122,9 @@ def test_generation_resumes_and_refuses_other_settings(bench, space,
     fresh_log = str(tmp_path / 'fresh.jsonl')
     fresh = gen.run(archs, seeds, fresh_log, settings, workers=0, threads=1,
                     data_root='unused')
+    # both seeds of a code together, codes spread over the arch list
     assert [(r['key'], r['seed']) for r in fresh] == [
-        ('a1', 0), ('a2', 0), ('a1', 1), ('a2', 1)]  # seed by seed
+        ('a1', 0), ('a1', 1), ('a2', 0), ('a2', 1)]
     log = tmp_path / 'runs.jsonl'
     lines = open(fresh_log).read().splitlines(True)
     log.write_text(lines[0] + lines[1] + lines[2][:25])  # killed mid-write
@@ -146,6 +147,21 @@ def test_generation_resumes_and_refuses_other_settings(bench, space,
     with pytest.raises(SystemExit, match='in the arch file'):
         gen.run({'a1': dict(arch=space.max_code())}, seeds, str(log),
                 settings, workers=0, threads=1, data_root='unused')
+
+
+def test_job_order_prefixes_span_the_size_range(bench):
+    gen = bench['make_ground_truth']
+    keys = [f'arch{i + 1}' for i in range(48)]
+    spread = gen.spread_order(keys)
+    assert sorted(spread) == sorted(keys)
+    first = sorted(keys.index(k) for k in spread[:16])
+    assert first[0] == 0 and first[-1] >= 40  # small to large codes
+    assert max(b - a for a, b in zip(first, first[1:])) <= 4
+    order = gen.job_order(keys, [0, 1, 2, 3])
+    assert len(order) == len(set(order)) == 192
+    assert order[:4] == [(spread[0], 0), (spread[0], 1), (spread[1], 0),
+                         (spread[1], 1)]
+    assert {s for _, s in order[:96]} == {0, 1}
 
 
 def synthetic_gt(values_per_seed):

@@ -174,3 +174,64 @@ def test_invalid_arch_file_clear_error(setup, tmp_path):
                      str(tmp_path / 'o.json'), '--work-dir', str(tmp_path)])
     assert proc.returncode == 2
     assert 'k1: whole code' in proc.stderr and 'Traceback' not in proc.stderr
+    # the code is named once (it used to be repeated)
+    assert proc.stderr.count("(code '12232')") == 1, proc.stderr
+
+
+def test_every_bad_entry_listed_before_scoring_any(setup, tmp_path):
+    """Untied codes of the tied demo space are scored; every bad entry and
+    code is listed; nothing is scored unless --skip-invalid."""
+    from mmengine.config import Config
+
+    from nasbench_cvpr.spaces import build_space
+    from tests.spaces.random_codes import random_resnet48_code
+    _, ckpt, _ = setup
+    space = build_space(Config.fromfile(CONFIG).model.supernet.space
+                        .to_dict())
+    assert space.tie_out_channels
+    rng = random.Random(31)
+    codes = [random_resnet48_code(space, rng, tied=i == 0) for i in range(4)]
+    assert sum(not space.is_tied(c) for c in codes) >= 2
+    entries = [f'"ok{i}": {{"arch": "{c}"}}' for i, c in enumerate(codes)]
+    entries[1:1] = ['"bad": {"arch": "1222"}', '"noarch": {"acc": 1}',
+                    '"number": {"arch": 1222}', '"list": []',
+                    f'"ok0": {{"arch": "{codes[1]}"}}']
+    archs = tmp_path / 'archs.json'
+    archs.write_text('{' + ', '.join(entries) + '}')
+    out = tmp_path / 'out' / 'scores.json'
+    args = [CONFIG, ckpt, '--arch-file', str(archs), '--out', str(out),
+            '--work-dir', str(tmp_path / 'w'), *FAST]
+    proc = run_eval(args)
+    assert proc.returncode == 2 and 'Traceback' not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    listed = [l for l in lines if l.startswith('invalid ')]
+    assert [l.split(': ')[2] for l in listed] == [
+        'ok0', 'bad', 'noarch', 'number', 'list']
+    assert "(code '1222') (code '1222')" not in proc.stderr
+    assert lines[-1] == (f'error: {archs}: 5 of 8 entries invalid; nothing '
+                         'scored (use --skip-invalid to score the valid ones)')
+    assert not out.exists() and not os.path.exists(str(out) + '.rank0.jsonl')
+
+    proc = run_eval(args + ['--skip-invalid'])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    scores = json.load(open(out))
+    assert [k for k in scores if k != 'invalid'] == ['ok1', 'ok2', 'ok3']
+    assert [scores[f'ok{i}']['arch'] for i in (1, 2, 3)] == codes[1:]
+    assert [e['key'] for e in scores['invalid']] == [
+        'ok0', 'bad', 'noarch', 'number', 'list']
+
+
+def test_unreadable_checkpoint_one_line(setup, tmp_path):
+    _, _, arch_file = setup
+    fake = tmp_path / 'scores.json'
+    fake.write_text(json.dumps({'a': {'arch': 'x', 'acc': 1}}))
+    proc = run_eval([CONFIG, str(fake), '--arch-file', arch_file, '--out',
+                     str(tmp_path / 'o.json'), '--work-dir', str(tmp_path),
+                     *FAST])
+    assert proc.returncode == 2
+    assert 'Traceback' not in proc.stderr
+    errors = [l for l in proc.stderr.splitlines() if l.startswith('error')]
+    assert len(errors) == 1, proc.stderr[-2000:]
+    assert errors[0].startswith(f'error: checkpoint {fake} ')
+    assert errors[0].endswith('pass a .pth checkpoint written by '
+                              'tools/train.py')

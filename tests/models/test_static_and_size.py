@@ -10,8 +10,11 @@ from nasbench_cvpr.spaces import ResNet20Space, ResNet48Space
 
 def independent_param_count(space, code):
     """Closed form written from the space definition, not from the package:
-    conv weights + BN (gamma, beta) + FC weights and bias."""
+    conv weights + BN (gamma, beta) + FC weights and bias. Projections:
+    ResNet48 where the stride is 2 or the widths differ; the CVPR 2021
+    ResNet20 in the first block of every stage or where the widths differ."""
     arch = space.decode(code)
+    official20 = isinstance(space, ResNet20Space)
     k = 7 if space.stem_type == 'imagenet' else 3
     total = 3 * k * k * arch.stem_channels + 2 * arch.stem_channels
     prev = arch.stem_channels
@@ -19,7 +22,8 @@ def independent_param_count(space, code):
         for i, b in enumerate(stage):
             total += 9 * prev * b.mid_channels + 2 * b.mid_channels
             total += 9 * b.mid_channels * b.out_channels + 2 * b.out_channels
-            if b.stride == 2 or prev != b.out_channels:
+            start = i == 0 if official20 else b.stride == 2
+            if start or prev != b.out_channels:
                 total += prev * b.out_channels + 2 * b.out_channels
             prev = b.out_channels
     return total + prev * space.num_classes + space.num_classes

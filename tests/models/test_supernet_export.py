@@ -7,6 +7,7 @@ from torch import nn
 from nasbench_cvpr.models import (ResNetSupernet, StandaloneResNet,
                                   StaticResNet, export_subnet)
 from nasbench_cvpr.models.ops import SHARING_MODES
+from nasbench_cvpr.models.supernets.resnet_supernet import SupernetBlock
 from nasbench_cvpr.spaces import ArchCodeError, ResNet20Space
 
 
@@ -120,6 +121,31 @@ def test_resnet20_supernet_export():
         with torch.no_grad():
             net.set_arch(code)
             assert (export_subnet(net, code)(x) - net(x)).abs().max() <= 1e-5
+
+
+def test_resnet20_stage1_projection_in_supernet_and_export():
+    """Stem width equal to stage 1's first output: the official ResNet20
+    still puts a projection in that block (stride 1, equal widths); the
+    supernet uses it and the exported and standalone networks have it."""
+    space = ResNet20Space(base_channels=(8, 16, 32), num_classes=10,
+                          input_size=8)
+    code = '-'.join(['8'] * 7 + ['16'] * 6 + ['32'] * 7)
+    net = ResNetSupernet(space)
+    _warm_up(net, space, random.Random(3))
+    net.eval()
+    net.set_arch(code)
+    expected = [True, False, False] * 3
+    assert [b.use_projection for b in net.modules()
+            if isinstance(b, SupernetBlock)] == expected
+    static = export_subnet(net, code)
+    assert [b.shortcut is not None for stage in static.layers
+            for b in stage] == expected
+    standalone = StandaloneResNet(space, arch=code)
+    assert [b.shortcut is not None for stage in standalone.layers
+            for b in stage] == expected
+    x = torch.randn(2, 3, 8, 8)
+    with torch.no_grad():
+        assert (static(x) - net(x)).abs().max() <= 1e-5
 
 
 def test_bad_options_rejected(tiny_space):

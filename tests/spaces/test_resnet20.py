@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from nasbench_cvpr.spaces import ArchCodeError, ResNet20Space
+from nasbench_cvpr.spaces import ArchCodeError, ResNet20Space, ResNet48Space
 from tests.conftest import DATA, shared_file
 
 
@@ -60,3 +60,21 @@ def test_real_1000_file(space):
         data = json.load(f)
     assert len(data) == 1000
     assert all(space.is_valid(v['arch']) for v in data.values())
+
+
+def test_official_projection_rule(space):
+    """First block of every stage (stage 1 at stride 1 too), elsewhere where
+    the widths differ; ResNet48 keeps stride != 1 or widths differ."""
+    code = '16-4-16-8-12-4-12-24-32-8-32-4-16-52-64-8-64-20-64-44'
+    arch = space.decode(code)
+    assert [b.needs_projection for b in arch.blocks] == [
+        True, True, False, True, False, True, True, False, False]
+    assert space.projection_rule == 'stage_start_or_width'
+    other = ResNet20Space(projection_rule='stride_or_width').decode(code)
+    assert [b.needs_projection for b in other.blocks][:3] == [
+        False, True, False]
+    big = ResNet48Space().decode(ResNet48Space().max_code())
+    assert [b.needs_projection for b in big.blocks[:6]] == [
+        False, False, False, False, False, True]
+    with pytest.raises(ValueError, match='projection_rule'):
+        ResNet20Space(projection_rule='sometimes')

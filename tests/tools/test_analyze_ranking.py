@@ -96,7 +96,6 @@ def write(path, obj, text=None):
 
 @pytest.mark.parametrize('pred,match', [
     (None, 'not valid JSON'),
-    ({'arch1': {'acc': 1}}, "'arch1' must be an object"),
     ({'k1': {'arch': 'x', 'acc': 1}}, r'only 0 entries match .*\(1 entries\)'
      r'.*\(30 entries\)'),
 ])
@@ -164,3 +163,46 @@ def test_reference_points_printed_beside_tau(tool, tmp_path, capsys):
     assert tool.main([CVPR22_GT, CVPR22_GT, '--reference', bad]) == 2
     err = capsys.readouterr().err
     assert err.startswith('error: reference') and "'acc'" in err
+
+
+def test_every_malformed_entry_of_both_files_listed(tool, tmp_path, capsys):
+    gt = json.load(open(CVPR22_GT))
+    entries = [f'"{k}": {json.dumps(v)}' for k, v in gt.items()]
+    pred_text = '{' + ', '.join(entries + [
+        '"arch1": {"arch": "x", "acc": 0.1}',  # a key that appears twice
+        '"noarch": {"acc": 1}', '"number": {"arch": 1222, "acc": 1}',
+        '"list": [1]']) + '}'
+    pred = write(tmp_path / 'pred.json', None, pred_text)
+    gt_bad = dict(gt, nothing={})
+    gt_path = write(tmp_path / 'gt.json', gt_bad)
+    assert tool.main([pred, gt_path]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line.split(': ')[2] for line in lines[:-1]] == [
+        'arch1', 'noarch', 'number', 'list', 'nothing']
+    assert all(line.startswith('invalid entry: ') and 'whole entry' in line
+               for line in lines[:-1])
+    assert lines[0].startswith(f'invalid entry: {pred}: arch1: whole entry: '
+                               'key appears 2 times')
+    assert lines[-1].startswith(f'error: {pred}: 4 of 33 entries malformed; '
+                                f'{gt_path}: 1 of 31 entries malformed')
+
+    # --skip-invalid: listed, left out, the rest analysed
+    assert tool.main([pred, gt_path, '--skip-invalid']) == 0
+    captured = capsys.readouterr()
+    assert len([l for l in captured.err.splitlines()
+                if l.startswith('invalid entry: ')]) == 5
+    assert re.search(r'^matched: 29 \(by key', captured.out, re.M)
+
+
+def test_untied_and_short_codes_accepted(tool, tmp_path, capsys):
+    from nasbench_cvpr.spaces import ResNet48Space
+    from tests.spaces.random_codes import random_resnet48_codes
+    codes = random_resnet48_codes(ResNet48Space(), 40, seed=13)
+    pred = write(tmp_path / 'pred.json', {
+        f'a{i}': dict(arch=c, acc=i) for i, c in enumerate(codes)})
+    gt = write(tmp_path / 'gt.json', {
+        f'a{i}': dict(arch=c, acc=-i) for i, c in enumerate(codes)})
+    assert tool.main([pred, gt]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r'^matched: 40 ', out, re.M)
+    assert metric(out, 'kendall_tau') == -1.0

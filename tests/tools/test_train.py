@@ -1,42 +1,70 @@
-"""End-to-end training: resume reproduces the run; 2 CPU processes agree."""
+"""End-to-end training: resume is exact; 2 CPU processes agree and end
+cleanly."""
 import glob
 import os
+import socket
 import subprocess
 import sys
 
+import pytest
 import torch
+import torch.distributed as dist
+
+from nasbench_cvpr.utils.checkpoint import safe_load_checkpoint
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 DEMO = os.path.join(ROOT, 'configs', 'supernet', 'demo_spos_digits.py')
 SMALL = ['train_dataloader.dataset.indices=96', 'train_dataloader.batch_size=32',
          'val_dataloader.dataset.indices=64', 'default_hooks.logger.interval=1']
+KILL_DRIVER = os.path.join(ROOT, 'tests', 'tools', 'train_kill_driver.py')
 
 
-def train(work_dir, epochs, *extra):
-    cmd = [sys.executable, os.path.join(ROOT, 'tools', 'train.py'), DEMO,
-           '--work-dir', str(work_dir), *extra, '--cfg-options',
-           f'train_cfg.max_epochs={epochs}', f'train_cfg.val_interval={epochs}',
-           *SMALL]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+def train(work_dir, *options, resume=False, kill_at_step=None):
+    """Train the demo 2 epochs (validation after each), 3 steps per epoch;
+    with ``kill_at_step`` the process SIGKILLs itself before that step."""
+    script = os.path.join(ROOT, 'tools', 'train.py')
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    if kill_at_step is not None:
+        script, env['KILL_AT_STEP'] = KILL_DRIVER, str(kill_at_step)
+    cmd = [sys.executable, script, DEMO, '--work-dir', str(work_dir),
+           *(['--resume'] if resume else []), '--cfg-options',
+           'train_cfg.max_epochs=2', 'train_cfg.val_interval=1', *SMALL,
+           *options]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
+                          env=env)
+    expected = 0 if kill_at_step is None else -9
+    assert proc.returncode == expected, proc.stderr[-3000:]
     return proc
 
 
-def load(path):
-    return torch.load(path, map_location='cpu', weights_only=False)
-
-
-def test_resume_reproduces_uninterrupted_run(tmp_path):
-    train(tmp_path / 'a', 2)
-    train(tmp_path / 'b', 1)
-    train(tmp_path / 'b', 2, '--resume')
-    a, b = load(tmp_path / 'a' / 'epoch_2.pth'), load(tmp_path / 'b' /
-                                                      'epoch_2.pth')
-    # sampler RNG, fairness state and epoch: the arch sequence continues as
-    # if never interrupted (weights also depend on augmentation randomness,
-    # which mmengine does not checkpoint)
-    assert a['supernet_train_state'] == b['supernet_train_state']
-    assert b['meta']['epoch'] == 2
+@pytest.mark.parametrize('workers', [0, 2])
+def test_kill_in_mid_epoch_and_resume_is_bit_identical(tmp_path, workers):
+    # 2 persistent workers: their streams cannot be saved, so they restart
+    options = [] if workers == 0 else [
+        f'train_dataloader.num_workers={workers}',
+        'train_dataloader.persistent_workers=True']
+    train(tmp_path / 'full', *options)
+    # step 5 is the 2nd of epoch 2: killed after epoch_1.pth, in mid-epoch
+    train(tmp_path / 'cut', *options, kill_at_step=5)
+    assert not os.path.exists(tmp_path / 'cut' / 'epoch_2.pth')
+    proc = train(tmp_path / 'cut', *options, resume=True)
+    assert 'resumed epoch: 1, iter: 3' in proc.stdout + proc.stderr
+    full = safe_load_checkpoint(str(tmp_path / 'full' / 'epoch_2.pth'))
+    cut = safe_load_checkpoint(str(tmp_path / 'cut' / 'epoch_2.pth'))
+    assert full['meta']['iter'] == cut['meta']['iter'] == 6
+    assert full['state_dict'].keys() == cut['state_dict'].keys()
+    for key, value in full['state_dict'].items():
+        assert torch.equal(value, cut['state_dict'][key]), key
+    momentum = [s['momentum_buffer'] for s in
+                (full['optimizer']['state'], cut['optimizer']['state'])
+                for s in s.values()]
+    half = len(momentum) // 2
+    assert all(torch.equal(a, b)
+               for a, b in zip(momentum[:half], momentum[half:]))
+    assert full['supernet_train_state'] == cut['supernet_train_state']
+    losses = [c['message_hub']['log_scalars']['train/loss'].data[0]
+              for c in (full, cut)]
+    assert losses[0].tolist() == losses[1].tolist()
 
 
 def test_two_processes_same_archs_and_weights():
@@ -58,3 +86,64 @@ def test_dist_train_sh_runs_on_cpu(tmp_path):
                           env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert glob.glob(str(tmp_path / 'epoch_1.pth'))
+
+
+@pytest.fixture
+def one_process_group_env(monkeypatch):
+    """torchrun's environment for a world of 1 process; the group, if a
+    test leaves one, is destroyed afterwards."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    for key, value in dict(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1',
+                           MASTER_ADDR='127.0.0.1',
+                           MASTER_PORT=str(port)).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.syspath_prepend(os.path.join(ROOT, 'tools'))
+    yield
+    if dist.is_initialized():
+        dist.destroy_process_group()
+
+
+class FakeRunner:
+    """Records that the group exists while the tool runs; may fail."""
+
+    def __init__(self, fail):
+        self.fail = fail
+        self.saw_group = dist.is_initialized()
+
+    def run(self):
+        if self.fail:
+            raise RuntimeError('boom')
+
+    train = test = run
+
+
+@pytest.mark.parametrize('tool', ['train', 'eval_subnets'])
+@pytest.mark.parametrize('fail', [False, True])
+def test_tools_destroy_the_process_group(one_process_group_env, monkeypatch,
+                                         tmp_path, tool, fail):
+    import importlib
+
+    from nasbench_cvpr.registry import RUNNERS
+    module = importlib.import_module(tool)
+    runners = []
+
+    def build(cfg):
+        runners.append(FakeRunner(fail))
+        return runners[-1]
+
+    monkeypatch.setattr(RUNNERS, 'build', build)
+    argv = [DEMO, '--launcher', 'pytorch', '--work-dir', str(tmp_path)]
+    if tool == 'eval_subnets':
+        ckpt = tmp_path / 'supernet.pth'
+        ckpt.write_bytes(b'')
+        argv[1:1] = [str(ckpt), '--arch-file', str(tmp_path / 'a.json'),
+                     '--out', str(tmp_path / 'out.json')]
+    if fail:
+        with pytest.raises(RuntimeError, match='boom'):
+            module.main(argv)
+    else:
+        assert module.main(argv) == 0
+    assert runners and runners[0].saw_group
+    assert not dist.is_initialized()

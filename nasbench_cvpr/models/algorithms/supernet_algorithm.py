@@ -167,8 +167,10 @@ class SupernetAlgorithm(BaseModel):
     def sync_gradients(self) -> None:
         """Average gradients over processes, once per batch.
 
-        Parameters that no subnet of this step used have no gradient here
-        but may have one on another process, so they count as zeros.
+        The update rule does not depend on the number of processes: a
+        parameter that no subnet of the step used on any process keeps
+        ``grad=None``, so the optimizer leaves it alone (no momentum, no
+        weight decay), as with one process. See :func:`average_gradients`.
         """
         average_gradients(self.parameters())
 

@@ -1,40 +1,24 @@
 """Distillation from a fixed, pretrained teacher network."""
 import os
-import pickle
 from typing import Dict, Mapping, Optional, Union
 
 import torch
 from torch import Tensor, nn
 
 from ...registry import DISTILLERS, MODELS
+from ...utils.checkpoint import (CheckpointMismatchError, extract_state_dict,
+                                 safe_load_checkpoint)
 from .base import BaseDistiller, cross_entropy
 from .losses import build_kd_loss
 
 
-class CheckpointMismatchError(RuntimeError):
-    """A checkpoint whose keys or shapes do not fit the model."""
-
-
 def _read_checkpoint(path: str) -> Mapping[str, Tensor]:
-    """The state dict stored at ``path`` (raw or mmengine ``state_dict``)."""
+    """The state dict stored at ``path`` (raw or mmengine ``state_dict``),
+    read safely (:func:`safe_load_checkpoint`)."""
     path = os.path.expanduser(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f'teacher checkpoint not found: {path}')
-    try:
-        obj = torch.load(path, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError:
-        # full mmengine checkpoints hold non-tensor objects (message hub,
-        # meta); the file is the user's own trusted checkpoint
-        obj = torch.load(path, map_location='cpu', weights_only=False)
-    if isinstance(obj, Mapping) and isinstance(obj.get('state_dict'),
-                                               Mapping):
-        obj = obj['state_dict']
-    if not isinstance(obj, Mapping) or not all(
-            isinstance(k, str) for k in obj):
-        raise CheckpointMismatchError(
-            f'{path} holds neither a state dict nor a dict with a '
-            f'"state_dict" entry (got {type(obj).__name__})')
-    return obj
+    return extract_state_dict(safe_load_checkpoint(path), path)
 
 
 def _find_prefix(expected: list, keys: set) -> Optional[str]:
@@ -73,6 +57,8 @@ def load_teacher_checkpoint(model: nn.Module,
 
     Raises:
         FileNotFoundError: if ``path`` does not exist (names the path).
+        CheckpointError: if the file is not a checkpoint or contains a type
+            that a safe load refuses (names it).
         CheckpointMismatchError: if no prefix fits, or keys/shapes differ.
     """
     state = _read_checkpoint(path)

@@ -1,9 +1,9 @@
 """Common interface of the arch samplers used by one-shot supernet training.
 
 A sampler returns the arch codes trained at one step. It works only through
-the search-space API (``choice_dims``, ``encode``, ``parse``, ``decode``,
-``sample``, ``max_code``, ``min_code``), never through code characters, so
-every sampler works with every space.
+the search-space API (``choice_dims``, ``encode``, ``parse``,
+``choice_value_sets``, ``decode``, ``sample``, ``max_code``, ``min_code``),
+never through code characters, so every sampler works with every space.
 
 Determinism: all randomness comes from one :class:`random.Random` seeded by
 ``seed``; nothing depends on the process rank, so processes given the same
@@ -161,17 +161,6 @@ class BaseArchSampler(metaclass=ABCMeta):
             options: Allowed values of each choice dim, in dim order.
         """
         return self.space.encode([self.rng.choice(opts) for opts in options])
-
-    def _option_index(self, values: Sequence[Optional[int]]
-                      ) -> List[Optional[int]]:
-        """Position of each choice value in its dim's options (``None``
-        stays ``None``).
-
-        Args:
-            values: Choice values as returned by ``space.parse``.
-        """
-        return [None if v is None else d.options.index(v)
-                for d, v in zip(self.dims, values)]
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(space={type(self.space).__name__}, '

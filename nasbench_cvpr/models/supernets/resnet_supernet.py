@@ -104,8 +104,10 @@ class ResNetSupernet(BaseModule):
 
     Args:
         space: Search space (instance, config dict or alias).
-        shortcut: ``'auto'`` (official: projection where stride != 1 or the
-            widths differ) or ``'always_conv'`` (CVPR 2021 2nd place).
+        shortcut: ``'auto'`` (official: projection where the space's
+            ``projection_rule`` puts one, see
+            :meth:`BaseSearchSpace.needs_projection`) or ``'always_conv'``
+            (a projection in every block: CVPR 2021 2nd and 3rd place).
         conv_sharing: ``full``/``front``/``end``/``independent`` for convs.
         bn_sharing: The same choices for BatchNorm layers.
         fc_sharing: ``full`` or ``independent`` for the classifier.

@@ -207,5 +207,8 @@ def test_demo_stage1_then_stage2_end_to_end(tmp_path):
                     'val_dataloader.dataset.indices=64')
     assert f'Load checkpoint from {ckpt_path}' in log
     assert 'missing keys in source state_dict' not in log
-    assert 'unexpected key in source state_dict: queue' in log  # ignored
+    # every tensor of stage 2 is filled; the neck, momentum encoder and queue
+    # are left out (allow_partial_load in the config)
+    assert 'Partial load of' in log and 'not in the model' in log
+    assert 'missing (e.g.' not in log
     assert glob.glob(str(tmp_path / 's2' / 'epoch_1.pth'))

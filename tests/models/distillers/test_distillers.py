@@ -9,6 +9,7 @@ from nasbench_cvpr.models.distillers import (CheckpointMismatchError,
                                              NoDistiller, RankLossDistiller,
                                              build_distiller)
 from nasbench_cvpr.registry import DISTILLERS
+from nasbench_cvpr.utils.checkpoint import CheckpointError
 
 
 def batch(n=8, c=5, seed=0):
@@ -113,6 +114,30 @@ def test_fixed_teacher_errors(tiny_space, tmp_path, teacher_ckpt):
                  arch=tiny_space.min_code())
     with pytest.raises(CheckpointMismatchError):
         FixedTeacherDistiller(other, path)
+
+
+class CreatesFile:
+    """Unpickling this calls ``open(path, 'w')``: the file appears."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return open, (self.path, 'w')
+
+
+def test_fixed_teacher_refuses_a_crafted_checkpoint(tiny_space, tmp_path,
+                                                    teacher_ckpt):
+    net, code, _ = teacher_ckpt
+    target = tmp_path / 'payload_ran'
+    path = tmp_path / 'teacher.pth'
+    # a full mmengine-style checkpoint whose extra entry carries the payload
+    torch.save(dict(state_dict=net.state_dict(), meta=CreatesFile(target)),
+               path)
+    cfg = dict(type='StandaloneResNet', space=tiny_space, arch=code)
+    with pytest.raises(CheckpointError, match='io.open'):
+        FixedTeacherDistiller(cfg, str(path))
+    assert not target.exists()
 
 
 def make_logits(ces_wanted, labels, n_cls=5):

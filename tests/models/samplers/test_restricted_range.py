@@ -60,18 +60,66 @@ def test_stays_within_observed_ranges(space, tmp_path, base):
     assert any(len(s) > 1 for s in seen)
 
 
+def mixed_file(tmp_path, space):
+    """Three valid codes, a bad code and two malformed entries."""
+    data = {f'arch{i}': {'arch': c}
+            for i, c in enumerate(narrow_codes(space, num=3))}
+    data.update(bad={'arch': 'not-a-code'}, noarch={'acc': 1},
+                number={'arch': 12})
+    path = tmp_path / 'mixed.json'
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_bad_entries_all_listed_and_refused(tmp_path, tiny_space):
+    path = mixed_file(tmp_path, tiny_space)
+    with pytest.raises(ArchFileError) as info:
+        RestrictedRangeSampler(tiny_space, path)
+    assert [e.key for e in info.value.errors] == ['bad', 'noarch', 'number']
+    message = str(info.value).splitlines()
+    assert '3 of 6 entries invalid' in message[0]
+    assert 'skip_invalid=True' in message[0]
+    assert len(message) == 4 and all(path in line for line in message[1:])
+
+
 def test_invalid_codes_skipped_with_warning(tmp_path, tiny_space):
-    codes = narrow_codes(tiny_space, num=3) + ['not-a-code']
-    path = write_arch_file(tmp_path / 'mixed.json', codes)
-    with pytest.warns(UserWarning, match='skipped 1 invalid'):
-        sampler = RestrictedRangeSampler(tiny_space, path)
+    path = mixed_file(tmp_path, tiny_space)
+    with pytest.warns(UserWarning, match='3 of 6 entries skipped') as rec:
+        sampler = RestrictedRangeSampler(tiny_space, path, skip_invalid=True)
+    lines = str(rec[0].message).splitlines()[1:]
+    assert [line.split(': ')[2] for line in lines] == [
+        'bad', 'noarch', 'number']
     for code in sampler.sample(10):
         tiny_space.validate(code)
+
+
+def test_untied_codes_in_a_tied_space(tmp_path):
+    from nasbench_cvpr.spaces import ResNet48Space
+    from tests.spaces.random_codes import random_resnet48_code
+    tied = ResNet48Space()
+    rng = random.Random(8)
+    codes = [random_resnet48_code(tied, rng, tied=False) for _ in range(5)]
+    assert not any(tied.is_tied(c) for c in codes)
+    path = write_arch_file(tmp_path / 'untied.json', codes)
+    sampler = RestrictedRangeSampler(tied, path, seed=2)
+    dims = tied.choice_dims()
+    for dim, allowed, *sets in zip(dims, sampler.allowed_options(),
+                                   *(tied.choice_value_sets(c)
+                                     for c in codes)):
+        seen = {v for values in sets for v in values}
+        if seen:
+            idx = sorted(dim.options.index(v) for v in seen)
+            assert allowed == dim.options[idx[0]:idx[-1] + 1], dim.name
+    for code in sampler.sample(20):
+        tied.validate(code)
+        assert tied.is_tied(code)
 
 
 def test_no_valid_code_is_an_error(tmp_path, tiny_space):
     path = write_arch_file(tmp_path / 'bad.json', ['123', 'abc'])
     with pytest.raises(ValueError, match='no valid code'):
+        RestrictedRangeSampler(tiny_space, path, skip_invalid=True)
+    with pytest.raises(ArchFileError, match='2 of 2 entries invalid'):
         RestrictedRangeSampler(tiny_space, path)
     empty = tmp_path / 'empty.json'
     empty.write_text(json.dumps({}))
