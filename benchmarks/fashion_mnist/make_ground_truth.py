@@ -25,8 +25,10 @@ When every pair is done, ``--out`` gets::
 
 (each metric the mean over seeds) and ``--meta`` (default OUT with
 ``.meta.json``) the command, seeds, settings, times and core-hours.
-``--partial`` trains nothing and writes both files from the seeds that every
-code has finished so far.
+``--partial`` trains nothing and writes a provisional pair of files from the
+runs finished so far: the longest prefix of ``--seeds`` that at least
+``--min-codes`` codes have finished, over those codes (``"partial": true`` in
+the meta file).
 """
 import argparse
 import os
@@ -84,6 +86,27 @@ def job_order(keys: list, seeds: list) -> list:
         pair = seeds[i:i + 2]
         order += [(k, s) for k in spread_order(keys) for s in pair]
     return order
+
+
+def partial_selection(records: list, keys: list, seeds: list,
+                      min_codes: int) -> tuple:
+    """Seeds and codes of a provisional ground truth from unfinished runs.
+
+    Takes the longest prefix of ``seeds`` that at least ``min_codes`` codes
+    have finished every seed of, and those codes (in ``keys`` order).
+
+    Returns:
+        ``(seeds, keys)``; ``([], [])`` when not even the first seed has
+        ``min_codes`` codes.
+    """
+    done = {(r['key'], r['seed']) for r in records}
+    best = ([], [])
+    for n in range(1, len(seeds) + 1):
+        have = [k for k in keys if all((k, s) in done for s in seeds[:n])]
+        if len(have) < min_codes:
+            break
+        best = (seeds[:n], have)
+    return best
 
 
 def check_log(records: list, archs: dict, settings: dict, log: str) -> None:
@@ -165,8 +188,10 @@ def main(argv=None) -> int:
     parser.add_argument('--data-root',
                         default=os.path.join(ROOT, 'data', 'fashion_mnist'))
     parser.add_argument('--partial', action='store_true',
-                        help='train nothing; write the ground truth of the '
-                        'seeds that every code has finished in the log')
+                        help='train nothing; write a provisional ground '
+                        'truth from the runs finished so far')
+    parser.add_argument('--min-codes', type=int, default=16,
+                        help='with --partial: fewest codes to keep')
     parser.add_argument('--epochs', type=int, default=None,
                         help=f'override epochs ({DEFAULT_SETTINGS["epochs"]})')
     args = parser.parse_args(argv)
@@ -184,11 +209,12 @@ def main(argv=None) -> int:
         from nasbench_cvpr.utils import read_jsonl
         records = read_jsonl(args.log)
         check_log(records, archs, settings, args.log)
-        done = {(r['key'], r['seed']) for r in records}
-        seeds = [s for s in seeds if all((k, s) in done for k in archs)]
+        seeds, keys = partial_selection(records, list(archs), seeds,
+                                        args.min_codes)
         if not seeds:
-            raise SystemExit(f'error: no seed of {args.seeds} is finished '
-                             f'for every code in {args.log}')
+            raise SystemExit(f'error: fewer than {args.min_codes} codes have '
+                             f'finished seed {args.seeds[0]} in {args.log}')
+        archs = {k: archs[k] for k in keys}
     else:
         records = run(archs, seeds, args.log, settings, args.workers,
                       args.threads, args.data_root)
@@ -202,6 +228,7 @@ def main(argv=None) -> int:
                               argv if argv is not None else sys.argv[1:])),
         archs=os.path.relpath(os.path.abspath(args.archs), ROOT),
         num_archs=len(archs), seeds=seeds, settings=settings,
+        partial=bool(args.partial),
         trainer='benchmarks/fashion_mnist/standalone_train.py (plain torch '
         'loop, StandaloneResNet, Fashion-MNIST IDX files)',
         torch=torch.__version__, torch_threads=args.threads,

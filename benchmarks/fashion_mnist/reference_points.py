@@ -25,7 +25,7 @@ import argparse
 import itertools
 import os
 import sys
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import HERE, fashion_space  # noqa: E402
@@ -34,8 +34,8 @@ METRICS = ('ema_neg_ce', 'ema_acc', 'neg_ce', 'acc')
 PROXIES = ('params', 'flops', 'zen')
 
 
-def _mean(values: List[float]) -> float:
-    return sum(values) / len(values)
+def _mean(values: List[float]) -> Optional[float]:
+    return sum(values) / len(values) if values else None
 
 
 def seed_pairs(gt: dict, metric: str) -> Dict[str, float]:
@@ -100,7 +100,7 @@ def reference_points(gt: dict) -> dict:
         truth = [gt[key][m] for key in gt]
         result['metrics'][m] = dict(
             seed_vs_seed=dict(mean_tau=_mean(list(pairs.values())),
-                              pairs=pairs),
+                              pairs=pairs) if pairs else None,
             split_half=dict(mean_tau=_mean(list(halves.values())),
                             splits=halves) if halves else None,
             range=[min(truth), max(truth)],
@@ -126,7 +126,7 @@ def markdown(ref: dict) -> str:
 
     row('split-half reliability', lambda e: (e['split_half'] or {}).get(
         'mean_tau'))
-    row('seed vs seed', lambda e: e['seed_vs_seed']['mean_tau'])
+    row('seed vs seed', lambda e: (e['seed_vs_seed'] or {}).get('mean_tau'))
     for name in PROXIES:
         row(name, lambda e, n=name: e['proxies'][n]['kendall_tau'])
     return '\n'.join(lines)

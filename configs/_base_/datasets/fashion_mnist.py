@@ -35,6 +35,8 @@ test_dataloader = val_dataloader
 test_evaluator = val_evaluator
 # scoring subnets (tools/eval_subnets.py): recalibrate BN on 2,000 training
 # images with the test-time pipeline, score every one of the 10k test images
+# by -cross-entropy, the metric of the benchmark's ground truth (top-1 is
+# recorded too, in OUT.metrics.json)
 scoring_cfg = dict(
     bn_mode='recalibrate',
     calib_dataloader=dict(
@@ -42,4 +44,4 @@ scoring_cfg = dict(
         dataset=dict(type=dataset_type, data_root=data_root,
                      test_mode=False, pipeline=test_pipeline)),
     calib_num_images=2000,
-    score='top1')
+    score='neg_ce')
