@@ -48,7 +48,11 @@ def test_train_score_rank(tmp_path):
         '--work-dir', work)
     out = json.loads(scores.read_text())
     assert list(out) == keys
-    assert all(0.0 <= out[k]['acc'] <= 100.0 for k in keys)
+    # the config scores by -CE (the benchmark's metric); top-1 is recorded
+    metrics = json.loads((tmp_path / 'scores.metrics.json').read_text())
+    for k in keys:
+        assert out[k]['acc'] == metrics[k]['neg_ce'] < 0
+        assert 0.0 <= metrics[k]['top1'] <= 100.0
     # a ground truth in the benchmark's format: the ranking tool reads it
     gt = tmp_path / 'gt.json'
     gt.write_text(json.dumps({k: dict(arch=archs[k]['arch'],
