@@ -91,6 +91,12 @@ class NASRunner(Runner):
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         _load_checkpoint_to_model(model, dict(state_dict=state),
                                   strict=match.complete, revise_keys=[])
+        # weights initialised from other weights (e.g. a key encoder copied
+        # from the online one in init_weights) are set before load_from
+        # runs; the model may redo that from what was actually loaded
+        after_load = getattr(model, 'after_state_loaded', None)
+        if callable(after_load):
+            after_load(set(match.matched))
         self._has_loaded = True
         self.logger.info(f'Load checkpoint from {filename}')
         return checkpoint

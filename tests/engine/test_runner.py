@@ -102,3 +102,26 @@ def test_partial_checkpoint_refused_unless_the_config_allows_it(tmp_path):
     runner = make_runner(tmp_path / 'c', allow_partial_load='yes')
     with pytest.raises(ValueError, match='allow_partial_load'):
         runner.load_checkpoint(str(path))
+
+
+class RecordsLoad(Tiny):
+    """A model that asks to hear which tensors a load filled."""
+
+    def __init__(self):
+        super().__init__()
+        self.loaded = None
+
+    def after_state_loaded(self, loaded_keys):
+        self.loaded = loaded_keys
+
+
+def test_model_hears_which_tensors_were_loaded(tmp_path):
+    runner = NASRunner(model=RecordsLoad(), work_dir=str(tmp_path),
+                       experiment_name=f'test_runner_{next(_names)}',
+                       default_scope='nasbench_cvpr',
+                       cfg=Config(dict(allow_partial_load=True)))
+    state = {k: v for k, v in other_state().items() if k.startswith('fc.')}
+    path = tmp_path / 'part.pth'
+    torch.save(dict(state_dict=state), path)
+    runner.load_checkpoint(str(path))
+    assert runner.model.loaded == {'fc.weight', 'fc.bias'}

@@ -17,7 +17,7 @@ enqueued (so every process holds the same queue), and the key encoder sees a
 batch shuffled across processes (MoCo's shuffle BN).
 """
 import copy
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Set, Union
 
 import torch
 import torch.nn.functional as F
@@ -127,6 +127,22 @@ class ContrastivePretrainAlgorithm(BaseModel):
         """mmengine initialisation, then key encoder := online encoder."""
         super().init_weights()
         self.copy_online_to_momentum()
+
+    def after_state_loaded(self, loaded_keys: Set[str]) -> None:
+        """Called by ``NASRunner.load_checkpoint`` after a load.
+
+        ``init_weights`` copies the online encoder into the key encoder
+        before mmengine applies ``load_from``. A file without key-encoder
+        weights (e.g. converted pretrained weights of the largest network)
+        would leave the key encoder at its random initialisation, so it
+        takes the loaded online weights; a file with them (our own
+        checkpoints, ``--resume``) is kept as loaded.
+
+        Args:
+            loaded_keys: State-dict keys that came from the file.
+        """
+        if not any(k.startswith('momentum_encoder.') for k in loaded_keys):
+            self.copy_online_to_momentum()
 
     # ------------------------------------------------------------ encoders
     def _online_pairs(self):

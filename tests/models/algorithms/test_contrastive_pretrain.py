@@ -212,3 +212,17 @@ def test_demo_stage1_then_stage2_end_to_end(tmp_path):
     assert 'Partial load of' in log and 'not in the model' in log
     assert 'missing (e.g.' not in log
     assert glob.glob(str(tmp_path / 's2' / 'epoch_1.pth'))
+
+
+def test_key_encoder_follows_loaded_online_weights_unless_loaded_itself():
+    torch.manual_seed(0)
+    algo = make_algorithm()
+    with torch.no_grad():  # as if load_from filled the online encoder only
+        for p in online_params(algo):
+            p.add_(1.0)
+    before = [k.clone() for k in key_params(algo)]
+    algo.after_state_loaded({'momentum_encoder.supernet.stem.0.weight'})
+    assert all(torch.equal(a, b) for a, b in zip(before, key_params(algo)))
+    algo.after_state_loaded({'supernet.stem.0.weight'})
+    for key, online in zip(key_params(algo), online_params(algo)):
+        assert torch.equal(key, online)
