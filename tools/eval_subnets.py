@@ -65,7 +65,7 @@ def main(argv=None) -> int:
     from input_checks import (INPUT_ERROR_STATUS, checkpoint_error_line,
                               download_error_line, missing_inputs)
     from tools_common import (destroy_process_group, init_process_group,
-                              load_config)
+                              load_config, teachers_from_checkpoint)
 
     from nasbench_cvpr.registry import RUNNERS
     from nasbench_cvpr.spaces import ArchFileError
@@ -85,6 +85,7 @@ def main(argv=None) -> int:
             loop[key] = getattr(args, key)
     cfg.test_cfg = loop
     cfg.load_from, cfg.resume = args.checkpoint, False
+    teachers_from_checkpoint(cfg, args.checkpoint)
     cfg.allow_partial_load = False  # score only a completely loaded supernet
     cfg.launcher = args.launcher
     cfg.work_dir = args.work_dir or osp.join(

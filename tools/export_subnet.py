@@ -131,7 +131,7 @@ def main(argv=None) -> int:
     from nasbench_cvpr.models.checkpoint_files import (
         plain, save_standalone_checkpoint)
     from nasbench_cvpr.spaces import ArchCodeError, ArchFileError, build_space
-    from tools_common import load_config
+    from tools_common import load_config, teachers_from_checkpoint
     try:
         if args.from_scores:
             chosen = top_codes(args.from_scores, args.top)
@@ -144,6 +144,7 @@ def main(argv=None) -> int:
         space = build_space(plain(space_cfg))
         for entry in chosen:  # before the (slower) model is built
             space.validate(entry.code)
+        teachers_from_checkpoint(cfg, args.checkpoint)
         model = build_supernet_runner(cfg, args)
         supernet = model.supernet
     except (ArchCodeError, ArchFileError, ValueError, OSError) as e:

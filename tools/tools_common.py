@@ -40,3 +40,30 @@ def load_config(path: str, cfg_options=None):
             for key, _, value in (o.partition('=') for o in cfg_options)
         })
     return cfg
+
+
+def teachers_from_checkpoint(cfg, checkpoint: str) -> None:
+    """Point every frozen teacher of ``cfg.model`` at the copy saved inside
+    ``checkpoint`` (in place).
+
+    Scoring and export use only the supernet, yet building the algorithm
+    loads each teacher's own file (``checkpoint`` key of a distiller).
+    A training checkpoint already holds the teacher under its module path
+    (``distiller.teacher.*``), so the tools read it from there and the
+    original teacher file need not exist where the scoring runs.
+
+    Args:
+        cfg: A loaded mmengine config.
+        checkpoint: The training checkpoint being scored or exported.
+    """
+    def visit(node, module_path: str) -> None:
+        if not isinstance(node, dict):
+            return
+        if isinstance(node.get('checkpoint'), str) and 'teacher' in node:
+            node['checkpoint'] = checkpoint
+            node['prefix'] = module_path + 'teacher.'
+        for key, value in node.items():
+            visit(value, f'{module_path}{key}.')
+
+    distiller = (cfg.get('model') or {}).get('distiller')
+    visit(distiller, 'distiller.')
