@@ -163,7 +163,8 @@ def main(argv=None) -> int:
             model.data_preprocessor, cfg.test_dataloader,
             settings.get('calib_dataloader'),
             settings.get('calib_num_images', DEFAULT_CALIB_NUM_IMAGES),
-            settings.get('calib_seed', 0), settings.get('batch_size'))]
+            settings.get('calib_seed', 0), settings.get('batch_size'),
+            settings.get('calib_batch_size'))]
     elif bn_mode == 'batch_stats':
         print('warning: scores with bn_mode batch_stats use per-batch '
               'statistics; the exported network keeps the supernet\'s',
@@ -172,7 +173,8 @@ def main(argv=None) -> int:
     paths = output_paths(args.out, len(chosen))
     onnx_paths = output_paths(args.onnx, len(chosen)) if args.onnx else []
     for i, (entry, path) in enumerate(zip(chosen, paths)):
-        net = export_as_scored(supernet, entry.code, bn_mode, calib)
+        net = export_as_scored(supernet, entry.code, bn_mode, calib,
+                               settings.get('calib_momentum'))
         save_standalone_checkpoint(
             path, net.state_dict(), supernet.space.canonical(entry.code),
             space_cfg, supernet.shortcut, supernet.bn_track_running_stats,

@@ -17,3 +17,8 @@ model = dict(
 optim_wrapper = dict(optimizer=dict(lr=0.025, weight_decay=5e-4))
 param_scheduler = [dict(type='CosineAnnealingLR', by_epoch=True, T_max=250)]
 train_cfg = dict(max_epochs=250)
+
+# eval script header (batch_size=10000, bn_calibrate=False,
+# track_running_stats=False): top-1 with batch statistics over one batch of
+# the 10,000 test images.
+scoring_cfg = dict(bn_mode='batch_stats', batch_size=10000, score='top1')

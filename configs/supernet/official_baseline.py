@@ -1,6 +1,8 @@
-# CVPR 2022 official baseline: start from pretrained weights, 2 uniform
-# subnets per step with gradient accumulation, CE + soft-label KD from the
-# frozen pretrained network, no BN recalibration.
+# CVPR 2022 official baseline (xiteng01/CVPR_2022_Track1_demo): start from
+# the pretrained weights with channels reordered by importance, 2 uniform
+# subnets per step, CE + soft-label KD from the frozen pretrained network,
+# losses summed over the subnets, no BN recalibration. Sources per item:
+# docs/recipes.md.
 _base_ = ['./spos.py']
 pretrained = 'checkpoints/resnet48_max_pretrained.pth'
 load_from = pretrained
@@ -24,4 +26,23 @@ model = dict(
         checkpoint=pretrained,
         kd_loss=dict(type='KLDivergence', tau=1.0), ce_weight=1.0,
         kd_weight=1.0),
-    num_subnets=2)
+    num_subnets=2,
+    loss_scale=1.0)  # summed over the 2 subnets (no 1/K)
+
+# train_supernet.py: Momentum 0.9 without Nesterov, wd 3e-5, lr 0.001 per 256
+# images = 0.004 at 4 GPUs x 256; LinearWarmup over 5 epochs, then a cosine
+# of T=70 epochs; 70 epochs in all.
+train_dataloader = dict(batch_size=256)
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.004, momentum=0.9, weight_decay=3e-5,
+                   nesterov=False))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=5,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', by_epoch=True, begin=5, end=70, T_max=70),
+]
+train_cfg = dict(max_epochs=70)
+# lr 0.004 is for 4 x 256 images per step; --auto-scale-lr rescales it
+auto_scale_lr = dict(base_batch_size=1024)
+# eval mode: the supernet's shared running statistics, top-1
+scoring_cfg = dict(_delete_=True, bn_mode='supernet', score='top1')

@@ -10,3 +10,22 @@ model = dict(
         base=dict(type='InplaceDistiller',
                   kd_loss=dict(type='KLDivergence', tau=1.0))),
     )
+
+# pprp train_supernet.py: the student starts from the official pretrained
+# weights with channels reordered (a partial load: the file holds the
+# largest network only); Momentum 0.9 without Nesterov, wd 0, lr 0.001 per
+# 256 images per GPU.
+pretrained = 'checkpoints/resnet48_max_pretrained.pth'
+load_from = pretrained
+allow_partial_load = True
+input_hints = {
+    pretrained: 'convert the official Paddle weights with '
+    'tools/convert_paddle_checkpoint.py --reorder (see README)'
+}
+train_dataloader = dict(batch_size=256)
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.001, momentum=0.9, weight_decay=0.0,
+                   nesterov=False))
+auto_scale_lr = dict(base_batch_size=256)
+# eval_supernet.py: eval mode (running statistics), top-1
+scoring_cfg = dict(_delete_=True, bn_mode='supernet', score='top1')

@@ -6,7 +6,7 @@ so the score of a code would depend on the codes scored before it. Here the
 statistics are snapshotted once, reset, re-estimated as exact population
 statistics (cumulative average) on fixed batches, and restored afterwards.
 """
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -55,23 +55,40 @@ class BNSnapshot:
             bn.momentum = state['momentum']
 
 
-@torch.no_grad()
-def recalibrate(model: nn.Module, batches: Iterable[Tensor]) -> None:
-    """Reset BN statistics and re-estimate them on ``batches``.
+def check_calib_momentum(momentum: Optional[float]) -> Optional[float]:
+    """Validate a calibration momentum (``None`` or in (0, 1])."""
+    if momentum is not None and not 0 < momentum <= 1:
+        raise ValueError(f'calib_momentum must be None (reset, then the '
+                         f'cumulative average) or in (0, 1], got {momentum}')
+    return momentum
 
-    Uses ``momentum=None`` (cumulative average of per-batch statistics), so
-    with equal batch sizes the result is the population mean and the mean of
-    the per-batch unbiased variances, independent of any earlier state. The
-    caller restores the original statistics (see :class:`BNSnapshot`).
+
+@torch.no_grad()
+def recalibrate(model: nn.Module, batches: Iterable[Tensor],
+                momentum: Optional[float] = None) -> None:
+    """Re-estimate BN statistics on ``batches``.
+
+    With ``momentum=None`` the statistics are reset and re-estimated as the
+    cumulative average of per-batch statistics, so with equal batch sizes
+    the result is the population mean and the mean of the per-batch unbiased
+    variances, independent of any earlier state. With a number the current
+    (supernet) statistics are kept and updated as a moving average with that
+    torch momentum, as Paddle's BN does in train mode (Paddle momentum 0.9 =
+    torch 0.1; the CVPR 2022 2nd place's recalibration). The caller restores
+    the original statistics (see :class:`BNSnapshot`).
 
     Args:
         model: Network whose active BN slices are recalibrated.
         batches: Pre-processed input tensors.
+        momentum: ``None`` (reset + cumulative average) or the torch
+            momentum of a moving average.
     """
+    check_calib_momentum(momentum)
     was_training = model.training
     for bn in batch_norms(model):
-        bn.reset_running_stats()
-        bn.momentum = None
+        if momentum is None:
+            bn.reset_running_stats()
+        bn.momentum = momentum
     model.train()
     for inputs in batches:
         model(inputs)

@@ -13,8 +13,35 @@ from ..registry import LOOPS
 from ..spaces import (INVALID_KEY, ArchFileError, describe_error,
                       invalid_summary, read_arch_codes)
 from ..utils import atomic_write_json
+from .bn_calibration import check_calib_momentum
 from .result_store import ResultStore, merge_records
 from .scoring import SCORE_KEYS, SubnetScorer, prepare_batches
+
+#: Transforms of the submitted scores (the sidecar keeps the raw metrics).
+SUBMIT_NORMALIZE = (None, 'minmax')
+
+
+def normalize_scores(scores: Dict[str, float],
+                     method: Optional[str]) -> Dict[str, float]:
+    """Scores as submitted: unchanged, or min-max normalised to [0, 1].
+
+    Min-max keeps the order (and ties) and makes scores of different
+    metrics comparable in range; the 2021 3rd place submitted -CE this way.
+    With all scores equal every code gets 0.5.
+
+    Args:
+        scores: Raw score per key.
+        method: ``None`` or ``'minmax'``.
+    """
+    if method not in SUBMIT_NORMALIZE:
+        raise ValueError(f'submit_normalize must be one of '
+                         f'{list(SUBMIT_NORMALIZE)}, got {method!r}')
+    if method is None or not scores:
+        return dict(scores)
+    lo, hi = min(scores.values()), max(scores.values())
+    if hi == lo:
+        return {k: 0.5 for k in scores}
+    return {k: (v - lo) / (hi - lo) for k, v in scores.items()}
 from .subnet_export import (DEFAULT_BATCH_SIZE, DEFAULT_CALIB_NUM_IMAGES,
                             calibration_batches)
 
@@ -62,11 +89,20 @@ class SubnetScoringLoop(BaseLoop):
         calib_dataloader: Dataloader config of the calibration images
             (default: the evaluation set); use a test-time pipeline.
         calib_num_images: Images drawn deterministically for calibration.
-        calib_seed: Seed of that draw.
+        calib_seed: Seed of that draw (and of random transforms of the
+            calibration pipeline, e.g. a training pipeline).
+        calib_batch_size: Calibration batch size (default: ``batch_size``).
+        calib_momentum: ``None``: reset the BN statistics, then take the
+            cumulative average over the calibration batches; a number:
+            update the supernet's statistics as a moving average with this
+            torch momentum (Paddle 0.9 = torch 0.1).
         eval_num_images: Evaluate on a deterministic subset (None: all).
         batch_size: Batch size of the prepared batches (default: the
             dataloader's).
         score: Metric that fills ``acc``: ``top1`` or ``neg_ce``.
+        submit_normalize: ``None`` or ``'minmax'``: ``acc`` in ``out``
+            min-max normalised to [0, 1] over the scored codes (the sidecar
+            keeps the raw metrics).
         resume: Keep records of an earlier run and skip their keys.
         limit: Score only the first ``limit`` codes of the file (all codes
             are still validated).
@@ -92,9 +128,12 @@ class SubnetScoringLoop(BaseLoop):
                  calib_dataloader: Optional[dict] = None,
                  calib_num_images: int = DEFAULT_CALIB_NUM_IMAGES,
                  calib_seed: int = 0,
+                 calib_batch_size: Optional[int] = None,
+                 calib_momentum: Optional[float] = None,
                  eval_num_images: Optional[int] = None,
                  batch_size: Optional[int] = None,
                  score: str = 'top1',
+                 submit_normalize: Optional[str] = None,
                  resume: bool = False,
                  limit: Optional[int] = None,
                  skip_invalid: bool = False) -> None:
@@ -103,7 +142,12 @@ class SubnetScoringLoop(BaseLoop):
         if score not in SCORE_KEYS:
             raise ValueError(f'score must be one of {list(SCORE_KEYS)}, '
                              f'got {score!r}')
+        normalize_scores({}, submit_normalize)  # validates the name
+        check_calib_momentum(calib_momentum)
         self.dataloader_cfg = dataloader
+        self.calib_batch_size = calib_batch_size
+        self.calib_momentum = calib_momentum
+        self.submit_normalize = submit_normalize
         self.arch_file = arch_file
         self.out = out
         self.bn_mode = bn_mode
@@ -155,9 +199,10 @@ class SubnetScoringLoop(BaseLoop):
                                                 self.calib_cfg,
                                                 self.calib_num_images,
                                                 self.calib_seed,
-                                                self.batch_size)
+                                                self.batch_size,
+                                                self.calib_batch_size)
         scorer = SubnetScorer(supernet, eval_batches, calib_batches,
-                              self.bn_mode)
+                              self.bn_mode, self.calib_momentum)
         keys = list(self.codes)
         shard = keys[rank::world]
         store = ResultStore(records_path(self.out, rank), resume=self.resume)
@@ -183,7 +228,10 @@ class SubnetScoringLoop(BaseLoop):
                 raise RuntimeError(f'{len(missing)} codes have no score, '
                                    f'e.g. {missing[:3]}')
             results = {k: dict(arch=self.codes[k], **records[k]) for k in keys}
-            scores = {k: dict(arch=r['arch'], acc=r[self.score])
+            submitted = normalize_scores(
+                {k: r[self.score] for k, r in results.items()},
+                self.submit_normalize)
+            scores = {k: dict(arch=r['arch'], acc=submitted[k])
                       for k, r in results.items()}
             if self.errors:
                 scores[INVALID_KEY] = [e.as_record() for e in self.errors]

@@ -32,7 +32,9 @@ def calibration_batches(data_preprocessor: nn.Module,
                         calib_dataloader: Optional[dict] = None,
                         calib_num_images: int = DEFAULT_CALIB_NUM_IMAGES,
                         calib_seed: int = 0,
-                        batch_size: Optional[int] = None) -> List[Batch]:
+                        batch_size: Optional[int] = None,
+                        calib_batch_size: Optional[int] = None
+                        ) -> List[Batch]:
     """The calibration batches of ``SubnetScoringLoop`` (same images, same
     batching), from its settings.
 
@@ -43,10 +45,12 @@ def calibration_batches(data_preprocessor: nn.Module,
             ``dataloader``).
         calib_num_images: Images drawn for calibration.
         calib_seed: Seed of the draw.
-        batch_size: Batch size (default: the evaluation dataloader's).
+        batch_size: Evaluation batch size (default: the evaluation
+            dataloader's).
+        calib_batch_size: Calibration batch size (default: ``batch_size``).
     """
-    batch_size = batch_size or dataloader.get('batch_size',
-                                              DEFAULT_BATCH_SIZE)
+    batch_size = calib_batch_size or batch_size or dataloader.get(
+        'batch_size', DEFAULT_BATCH_SIZE)
     return prepare_batches(data_preprocessor,
                            _dataset(calib_dataloader or dataloader),
                            batch_size, calib_num_images, calib_seed)
@@ -54,7 +58,8 @@ def calibration_batches(data_preprocessor: nn.Module,
 
 @torch.no_grad()
 def export_as_scored(supernet: nn.Module, code: str, bn_mode: str,
-                     calib_inputs: Sequence[Tensor] = ()) -> StaticResNet:
+                     calib_inputs: Sequence[Tensor] = (),
+                     calib_momentum: Optional[float] = None) -> StaticResNet:
     """The plain network of ``code`` with the BN statistics it is scored
     with; the supernet's statistics, arch and mode are restored.
 
@@ -66,6 +71,7 @@ def export_as_scored(supernet: nn.Module, code: str, bn_mode: str,
             (scores use per-batch statistics, which a network in eval mode
             cannot; the supernet's statistics are exported).
         calib_inputs: Pre-processed calibration inputs for ``recalibrate``.
+        calib_momentum: As for :func:`recalibrate`.
 
     Returns:
         A :class:`StaticResNet` in eval mode.
@@ -78,7 +84,7 @@ def export_as_scored(supernet: nn.Module, code: str, bn_mode: str,
     try:
         supernet.set_arch(code)
         if bn_mode == 'recalibrate':
-            recalibrate(supernet, calib_inputs)
+            recalibrate(supernet, calib_inputs, calib_momentum)
         return export_subnet(supernet).eval()
     finally:
         snapshot.restore()

@@ -44,7 +44,7 @@ def test_missing_teacher_and_stage1_checkpoint_named(checks, tmp_path):
     assert proc.returncode == 2
     assert 'Traceback' not in proc.stderr
     assert error_lines(proc.stderr) == [
-        'error: checkpoint work_dirs/pinas_stage1/epoch_100.pth (load_from '
+        'error: checkpoint work_dirs/pinas_stage1/epoch_1.pth (load_from '
         'in the config) not found: train it first: python tools/train.py '
         'configs/supernet/pinas_stage1.py',
         f'error: teacher checkpoint {TEACHER} (model.distiller.checkpoint in '

@@ -32,10 +32,19 @@ from ...utils import package_scope
 from .grad_sync import average_gradients
 
 
-def build_mlp_neck(in_channels: int, channels: Sequence[int]) -> nn.Sequential:
+def build_mlp_neck(in_channels: int, channels: Sequence[int],
+                   norm: bool = True) -> nn.Sequential:
     """``Linear(in_channels, c[0])-BN1d-ReLU-...-Linear(c[-2], c[-1])``: one
     Linear per entry of ``channels`` (its output width), BN1d + ReLU after
-    every Linear but the last."""
+    every Linear but the last.
+
+    Args:
+        in_channels: Input width.
+        channels: Output width of each Linear.
+        norm: BN1d after the hidden Linears (MoCo v2 style: hidden Linears
+            without bias). ``False``: Linear-ReLU-...-Linear, every Linear
+            with a bias (the CVPR 2022 1st place's ``NonLinearNeckV1``).
+    """
     channels = [int(c) for c in channels]
     if not channels or min(channels) < 1:
         raise ValueError('neck_channels must be a non-empty sequence of '
@@ -43,9 +52,10 @@ def build_mlp_neck(in_channels: int, channels: Sequence[int]) -> nn.Sequential:
     layers, prev = [], in_channels
     for i, width in enumerate(channels):
         last = i == len(channels) - 1
-        layers.append(nn.Linear(prev, width, bias=last))
+        layers.append(nn.Linear(prev, width, bias=last or not norm))
         if not last:
-            layers += [nn.BatchNorm1d(width), nn.ReLU(inplace=True)]
+            layers += [nn.BatchNorm1d(width)] if norm else []
+            layers.append(nn.ReLU(inplace=True))
         prev = width
     return nn.Sequential(*layers)
 
@@ -71,6 +81,7 @@ class ContrastivePretrainAlgorithm(BaseModel):
             the last is followed by BN1d + ReLU. The default (512, 512, 128)
             is the "512-512-128" MLP: two hidden layers of 512, 128-d
             embeddings. ``(512, 128)`` is MoCo v2's two-layer neck.
+        neck_norm: BN1d in the neck (see :func:`build_mlp_neck`).
         temperature: InfoNCE temperature.
         queue_size: Number of negative keys kept.
         momentum: EMA coefficient of the key encoder (MoCo's ``m``; 0.999).
@@ -84,6 +95,7 @@ class ContrastivePretrainAlgorithm(BaseModel):
     def __init__(self,
                  supernet: dict,
                  neck_channels: Sequence[int] = (512, 512, 128),
+                 neck_norm: bool = True,
                  temperature: float = 0.1,
                  queue_size: int = 40960,
                  momentum: float = 0.999,
@@ -108,7 +120,7 @@ class ContrastivePretrainAlgorithm(BaseModel):
         self.supernet = MODELS.build(supernet)
         self.space = self.supernet.space
         in_channels = self.supernet.set_max_arch().out_channels
-        self.neck = build_mlp_neck(in_channels, neck_channels)
+        self.neck = build_mlp_neck(in_channels, neck_channels, neck_norm)
         self.embed_dim = int(neck_channels[-1])
 
         # key encoder: a frozen copy of supernet + neck, updated by EMA only
