@@ -32,6 +32,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         'the work dir when no path is given')
     parser.add_argument('--cfg-options', nargs='+', default=None,
                         help='override config keys, e.g. train_cfg.max_epochs=2')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help='scale the lr by (processes x batch per '
+                        'process) / auto_scale_lr.base_batch_size')
     parser.add_argument('--launcher', choices=['none', 'pytorch'],
                         default='none')
     # torch < 2 launchers pass --local_rank, torch 2 passes --local-rank
@@ -50,6 +53,13 @@ def build_cfg(args: argparse.Namespace):
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    if getattr(args, 'auto_scale_lr', False):
+        # mmengine's Runner scales the optimizer's lr at train() when enabled
+        base = (cfg.get('auto_scale_lr') or {}).get('base_batch_size')
+        if not base:
+            raise SystemExit(f'error: --auto-scale-lr needs '
+                             f'auto_scale_lr.base_batch_size in {args.config}')
+        cfg.auto_scale_lr = dict(base_batch_size=base, enable=True)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:

@@ -14,7 +14,9 @@ model = dict(
                    ce_weight_student=0.5, kd_weight=2.0,
                    kd_loss=dict(type='KLDivergence', tau=1.0)),
     num_subnets=6)
-optim_wrapper = dict(optimizer=dict(lr=0.025, weight_decay=5e-4))
+# torch SGD 0.025 / 0.9 without Nesterov, wd 5e-4 (train_supernet.py)
+optim_wrapper = dict(
+    optimizer=dict(lr=0.025, weight_decay=5e-4, nesterov=False))
 param_scheduler = [dict(type='CosineAnnealingLR', by_epoch=True, T_max=250)]
 train_cfg = dict(max_epochs=250)
 

@@ -9,7 +9,7 @@ model = dict(
         warmup_epochs=10,
         base=dict(type='InplaceDistiller',
                   kd_loss=dict(type='KLDivergence', tau=1.0))),
-    )
+    loss_scale=1.0)  # hapi_wrapper.py: subnet losses summed
 
 # pprp train_supernet.py: the student starts from the official pretrained
 # weights with channels reordered (a partial load: the file holds the
@@ -27,5 +27,13 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.001, momentum=0.9, weight_decay=0.0,
                    nesterov=False))
 auto_scale_lr = dict(base_batch_size=256)
+# LinearWarmup over 5 epochs of ImageNet, then a cosine of T=70 epochs; 70
+# epochs (on the team's ImageNet-mini the warm-up never ended)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=5,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', by_epoch=True, begin=5, end=70, T_max=70),
+]
+train_cfg = dict(max_epochs=70)
 # eval_supernet.py: eval mode (running statistics), top-1
 scoring_cfg = dict(_delete_=True, bn_mode='supernet', score='top1')

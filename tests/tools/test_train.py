@@ -147,3 +147,28 @@ def test_tools_destroy_the_process_group(one_process_group_env, monkeypatch,
         assert module.main(argv) == 0
     assert runners and runners[0].saw_group
     assert not dist.is_initialized()
+
+
+def test_auto_scale_lr_scales_by_total_batch(tmp_path):
+    sys.path.insert(0, os.path.join(ROOT, 'tools'))
+    try:
+        import train as train_tool
+        args = train_tool.parse_args([
+            DEMO, '--work-dir', str(tmp_path), '--auto-scale-lr',
+            '--cfg-options', 'auto_scale_lr.base_batch_size=256',
+            'train_dataloader.batch_size=64'])
+        cfg = train_tool.build_cfg(args)
+        plain = train_tool.build_cfg(train_tool.parse_args(
+            [DEMO, '--work-dir', str(tmp_path)]))
+    finally:
+        sys.path.pop(0)
+    assert cfg.auto_scale_lr == dict(base_batch_size=256, enable=True)
+    from nasbench_cvpr.registry import RUNNERS
+    cfg.setdefault('runner_type', 'NASRunner')
+    runner = RUNNERS.build(cfg)
+    wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
+    runner.scale_lr(wrapper, runner.auto_scale_lr)  # as Runner.train does
+    base_lr = plain.optim_wrapper.optimizer.lr
+    assert wrapper.param_groups[0]['lr'] == pytest.approx(base_lr * 64 / 256)
+    # without the flag the lr stays as configured
+    assert not (plain.get('auto_scale_lr') or {}).get('enable')
