@@ -8,8 +8,11 @@ load_from = 'work_dirs/pinas_stage1/epoch_1.pth'
 # load the matching tensors only.
 allow_partial_load = True
 model = dict(
+    # hapi_wrapper.py: 400 candidates ranked by arch2size (channel sum with
+    # stage weights 64 / 70.4 / 108.8 / 121.6), kept in a dict keyed by size
     sampler=dict(_delete_=True, type='BiasedSizeSampler', num_candidates=400,
-                 keep=4, uniform_every=3, proxy='params'),
+                 keep=4, uniform_every=3, proxy='channel_sum',
+                 distinct_sizes=True),
     num_subnets=None)
 # stage2_simple.py: Momentum 0.9, wd 3e-5 (as the baseline), lr 0.0005 at one
 # GPU x 256; LinearWarmup over 5 epochs of which only the first was trained:

@@ -290,6 +290,26 @@ class ResNet48Space(BaseSearchSpace):
         return self.image_size_codes[0] + body if self.with_image_size \
             else body
 
+    def width_ratios(self, code: str
+                     ) -> Tuple[float, List[List[Tuple[float, float]]]]:
+        """The width ratio of every conv of ``code``, as its digits say.
+
+        Widths alone do not tell the ratio: rounding to the divisor can give
+        several ratios the same width (e.g. 0.8, 0.75 and 0.7 of 64 are all
+        48).
+
+        Args:
+            code: A valid code (tied or untied).
+
+        Returns:
+            ``(stem ratio, [[(mid ratio, out ratio) per active block] per
+            stage])``.
+        """
+        _, _, stem, pairs = self._check_digits(code)
+        return self.ratios[stem - 1], [
+            [(self.ratios[mid - 1], self.ratios[out - 1])
+             for mid, out in stage_pairs] for stage_pairs in pairs]
+
     def decode(self, code: str) -> ResNetArch:
         _, _, stem, pairs = self._check_digits(code)
         stem_channels = self.widths[0][stem - 1]

@@ -12,6 +12,8 @@ Registered in :data:`nasbench_cvpr.registry.PROXIES`:
 * :class:`FlopsProxy` (alias ``'flops'``): multiply-accumulates, closed form.
 * :class:`ZenScoreProxy` (alias ``'zen'``): Zen-score (Lin et al., Zen-NAS,
   ICCV 2021).
+* :class:`~.channel_sum.ChannelSumProxy` (alias ``'channel_sum'``): the CVPR
+  2022 1st place's channel-sum size measure.
 
 :func:`build_proxy` builds one from an alias, a registered name or a config.
 """
@@ -30,6 +32,7 @@ PROXY_ALIASES: Dict[str, str] = {
     'params': 'ParamsProxy',
     'flops': 'FlopsProxy',
     'zen': 'ZenScoreProxy',
+    'channel_sum': 'ChannelSumProxy',
 }
 
 SpaceLike = Union[BaseSearchSpace, dict, str]

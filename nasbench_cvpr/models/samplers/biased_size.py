@@ -14,7 +14,7 @@ class BiasedSizeSampler(BaseArchSampler):
 
     A self-sized sampler. Each step draws ``num_candidates`` uniform codes
     and returns the ``keep`` largest by the size proxy (largest first; ties
-    keep draw order; duplicates are not removed). On every
+    keep draw order; duplicates are not removed unless ``distinct_sizes``). On every
     ``uniform_every``-th call (the 3rd, 6th, ... for 3) one more uniform code
     is appended, so a step returns ``keep`` or ``keep + 1`` codes. The call
     counter is part of the state. Call ``sample()``; ``sample(num)`` is
@@ -25,7 +25,10 @@ class BiasedSizeSampler(BaseArchSampler):
         num_candidates: Uniform codes drawn per step, at least ``keep``.
         keep: Largest candidates returned per step, at least 1.
         uniform_every: Append a uniform code every this many calls; 0 never.
-        proxy: ``'params'`` or ``'flops'``.
+        proxy: ``'params'``, ``'flops'`` or ``'channel_sum'``.
+        distinct_sizes: Keep at most one candidate per size (the first
+            drawn), so a step trains ``keep`` codes of different sizes, as
+            the 1st place's size-keyed dict did.
         seed: Seed of the sampler's generator.
     """
 
@@ -35,6 +38,7 @@ class BiasedSizeSampler(BaseArchSampler):
                  keep: int = 4,
                  uniform_every: int = 3,
                  proxy: str = 'params',
+                 distinct_sizes: bool = False,
                  seed: int = 0) -> None:
         super().__init__(space, seed)
         self.keep = check_int('keep', keep, 1)
@@ -44,6 +48,7 @@ class BiasedSizeSampler(BaseArchSampler):
                              f'keep ({keep})')
         self.uniform_every = check_int('uniform_every', uniform_every, 0)
         self.proxy = proxy
+        self.distinct_sizes = bool(distinct_sizes)
         self.size = size_fn(space, proxy)
         self.num_per_step = self.keep
         self.calls = 0
@@ -56,6 +61,11 @@ class BiasedSizeSampler(BaseArchSampler):
         """
         sizes = [self.size(c) for c in codes]
         order = sorted(range(len(codes)), key=lambda i: (-sizes[i], i))
+        if self.distinct_sizes:
+            first = {}
+            for i in order:
+                first.setdefault(sizes[i], i)
+            order = [i for i in order if first[sizes[i]] == i]
         return [codes[i] for i in order[:self.keep]]
 
     def _sample(self, num: Optional[int]) -> List[str]:

@@ -5,7 +5,7 @@ from ...spaces import BaseSearchSpace
 from ..proxies import build_proxy
 
 #: Size proxies the samplers accept (names of registered zero-cost proxies).
-SIZE_PROXIES = ('params', 'flops')
+SIZE_PROXIES = ('params', 'flops', 'channel_sum')
 
 
 def size_fn(space: BaseSearchSpace, proxy: str) -> Callable[[str], float]:
@@ -13,8 +13,9 @@ def size_fn(space: BaseSearchSpace, proxy: str) -> Callable[[str], float]:
 
     Args:
         space: Search space decoding the codes.
-        proxy: ``'params'`` (parameter count) or ``'flops'`` (MACs of one
-            image at the space's input size), scored by the registered
+        proxy: ``'params'`` (parameter count), ``'flops'`` (MACs of one
+            image at the space's input size) or ``'channel_sum'`` (the CVPR
+            2022 1st place's channel-sum measure), scored by the registered
             zero-cost proxy of that name.
 
     Raises:

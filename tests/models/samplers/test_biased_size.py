@@ -69,3 +69,22 @@ def test_num_must_match_keep(tiny_space):
     assert len(sampler.sample(2)) == 2
     with pytest.raises(ValueError, match='num'):
         sampler.sample(3)
+
+
+def test_distinct_sizes_keeps_one_code_per_size():
+    from nasbench_cvpr.spaces import build_space
+    space = build_space('resnet48')  # channel_sum needs width ratios
+    sampler = BiasedSizeSampler(space, num_candidates=200, keep=4,
+                                uniform_every=0, proxy='channel_sum',
+                                distinct_sizes=True, seed=3)
+    from nasbench_cvpr.models.proxies import build_proxy
+    size = build_proxy('channel_sum')
+    rng = random.Random(3)
+    candidates = [space.sample(rng) for _ in range(200)]
+    distinct = sorted({size(space, c) for c in candidates}, reverse=True)
+    codes = sampler.sample()
+    assert [size(space, c) for c in codes] == distinct[:4]
+    # the first drawn code of each size
+    for code in codes:
+        same = [c for c in candidates if size(space, c) == size(space, code)]
+        assert code == same[0]
