@@ -14,9 +14,18 @@ __all__ = [
 ]
 from .arch_file import (INVALID_KEY, check_codes,  # noqa: E402
                         invalid_summary, load_arch_file, read_arch_codes,
-                        read_arch_file)
+                        read_arch_file, read_valid_codes)
 
 __all__ += [
     'INVALID_KEY', 'check_codes', 'invalid_summary', 'load_arch_file',
-    'read_arch_codes', 'read_arch_file'
+    'read_arch_codes', 'read_arch_file', 'read_valid_codes'
+]
+from .option_ranges import (CVPR22_TARGET_RANGES,  # noqa: E402
+                            RANGE_PRESETS, key_matches, observed_options,
+                            resolve_ranges)
+from .restricted import RestrictedSpace  # noqa: E402
+
+__all__ += [
+    'CVPR22_TARGET_RANGES', 'RANGE_PRESETS',
+    'key_matches', 'observed_options', 'resolve_ranges', 'RestrictedSpace'
 ]

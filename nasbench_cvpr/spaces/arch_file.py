@@ -15,11 +15,13 @@ Rules (shared by every tool, loop and sampler that reads an arch file):
   ``--skip-invalid``) is not an arch and is ignored.
 """
 import json
+import warnings
 from collections import Counter
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .base import BaseSearchSpace
-from .errors import ArchCodeError, ArchEntryError, ArchFileError
+from .errors import (ArchCodeError, ArchEntryError, ArchFileError,
+                     describe_error)
 
 #: Top-level key that tools use to list rejected codes; never an arch key.
 INVALID_KEY = 'invalid'
@@ -216,6 +218,48 @@ def read_arch_codes(path: str, space: BaseSearchSpace
         ArchFileError: If the file as a whole cannot be read.
     """
     return check_codes(_read_json(path), space)
+
+
+def read_valid_codes(path: str, space: BaseSearchSpace,
+                     skip_invalid: bool = False,
+                     user: str = 'this reader') -> Dict[str, str]:
+    """The valid codes of an arch file, under the rules of the samplers.
+
+    Every bad entry and code is listed, one line each: by default the file
+    is then refused; with ``skip_invalid=True`` a warning lists them and
+    the valid codes are used.
+
+    Args:
+        path: The arch file.
+        space: The search space that must accept the codes.
+        skip_invalid: Use the valid codes of a file with bad entries or
+            codes instead of refusing it.
+        user: Who reads the file (e.g. ``'FixedListSampler'``), named in
+            the error message.
+
+    Returns:
+        Key -> code of the valid entries, in file order (at least one).
+
+    Raises:
+        ArchFileError: If the file cannot be read, or (without
+            ``skip_invalid``) listing every bad entry and code in ``errors``.
+        ValueError: If the file has no valid code.
+    """
+    valid, errors = read_arch_codes(path, space)
+    total = len(valid) + len(errors)
+    if errors and not skip_invalid:
+        raise ArchFileError(
+            invalid_summary(path, len(errors), total) +
+            f' for {type(space).__name__} ({user}; set skip_invalid=True to '
+            'use the valid ones)', errors, path)
+    if not valid:
+        raise ValueError(f'arch_file {path!r} has no valid code for '
+                         f'{type(space).__name__} ({len(errors)} invalid)')
+    if errors:
+        warnings.warn(
+            invalid_summary(path, len(errors), total, 'skipped') + ':\n' +
+            '\n'.join(describe_error(e, path) for e in errors))
+    return valid
 
 
 def invalid_summary(path: str, num_invalid: int, num_entries: int,

@@ -20,6 +20,7 @@ from mmengine.optim import OptimWrapper
 from torch import Tensor
 
 from ...registry import DISTILLERS, MODELS, SAMPLERS
+from ...spaces import BaseSearchSpace, build_space
 from ...utils import package_scope
 from .grad_sync import average_gradients
 
@@ -31,7 +32,7 @@ class SupernetAlgorithm(BaseModel):
     Args:
         supernet: Config of the supernet (e.g. ``ResNetSupernet``).
         sampler: Config of the arch sampler (``SAMPLERS``); it receives the
-            supernet's space.
+            supernet's space, or ``sampling_space`` if given.
         distiller: Config of the distiller (``DISTILLERS``).
         num_subnets: K, codes asked from the sampler per batch (>= 1).
             Samplers that fix their own count (sandwich, biased-by-size)
@@ -42,6 +43,13 @@ class SupernetAlgorithm(BaseModel):
             of forward passes in the step.
         data_preprocessor: Config of the data preprocessor.
         init_cfg: mmengine init config.
+        sampling_space: Config of a space wrapping the supernet's, from
+            which the sampler draws, e.g. ``dict(type='RestrictedSpace',
+            ranges=CVPR22_TARGET_RANGES)`` or ``dict(type='RestrictedSpace',
+            arch_file=...)``; its ``base`` is the supernet's space (do not
+            set it). The supernet, the distiller (e.g. the inplace teacher,
+            the max code of the full space) and validation keep the full
+            space. ``None``: the sampler gets the supernet's space.
     """
 
     def __init__(self,
@@ -51,7 +59,8 @@ class SupernetAlgorithm(BaseModel):
                  num_subnets: Optional[int] = None,
                  loss_scale: Union[str, float] = 'mean',
                  data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = None,
+                 sampling_space: Optional[dict] = None) -> None:
         if data_preprocessor is None:
             data_preprocessor = dict(type='mmpretrain.ClsDataPreprocessor')
         with package_scope():  # nested configs see this package
@@ -70,9 +79,11 @@ class SupernetAlgorithm(BaseModel):
         sampler_space = sampler.pop('space', None)
         if sampler_space is not None:
             raise ValueError('sampler: do not set "space"; the sampler always '
-                             "uses the supernet's space")
-        self.sampler = SAMPLERS.build(sampler,
-                                      default_args=dict(space=self.space))
+                             "uses the supernet's space (restrict it with "
+                             'sampling_space)')
+        self.sampling_space = self._build_sampling_space(sampling_space)
+        self.sampler = SAMPLERS.build(
+            sampler, default_args=dict(space=self.sampling_space))
         self.distiller = DISTILLERS.build(distiller or dict(type='NoDistiller'))
         if hasattr(self.distiller, 'set_space'):  # proxy-guided losses
             self.distiller.set_space(self.space)
@@ -85,6 +96,20 @@ class SupernetAlgorithm(BaseModel):
         self.num_subnets = num_subnets or fixed or 1
         self.loss_scale = loss_scale
         self.epoch = 0
+
+    def _build_sampling_space(self, cfg: Optional[dict]) -> BaseSearchSpace:
+        """The space the sampler draws from: ``cfg`` built around the
+        supernet's space, or that space itself if ``cfg`` is ``None``."""
+        if cfg is None:
+            return self.space
+        if not isinstance(cfg, dict) or 'type' not in cfg:
+            raise ValueError('sampling_space must be a space config with a '
+                             f'"type", e.g. dict(type="RestrictedSpace", '
+                             f'ranges=...), got {cfg!r}')
+        if 'base' in cfg:
+            raise ValueError('sampling_space: do not set "base"; it is '
+                             "always the supernet's space")
+        return build_space(dict(cfg, base=self.space))
 
     # --------------------------------------------------------------- state
     def train_state(self) -> dict:

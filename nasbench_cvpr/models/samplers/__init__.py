@@ -3,6 +3,7 @@ from .base import BaseArchSampler
 from .biased_size import BiasedSizeSampler
 from .builder import build_sampler
 from .fair_stream import FairStream
+from .fixed_list import FixedListSampler
 from .param_weighted import ParamWeightedSampler
 from .progressive import ProgressiveSampler
 from .restricted_range import RestrictedRangeSampler
@@ -13,7 +14,7 @@ from .uniform import UniformSampler
 
 __all__ = [
     'BaseArchSampler', 'BiasedSizeSampler', 'build_sampler', 'FairStream',
-    'ParamWeightedSampler', 'ProgressiveSampler', 'RestrictedRangeSampler',
-    'SandwichSampler', 'SIZE_PROXIES', 'size_fn', 'StrictFairSampler',
-    'UniformSampler'
+    'FixedListSampler', 'ParamWeightedSampler', 'ProgressiveSampler',
+    'RestrictedRangeSampler', 'SandwichSampler', 'SIZE_PROXIES', 'size_fn',
+    'StrictFairSampler', 'UniformSampler'
 ]

@@ -5,6 +5,7 @@ import random
 import pytest
 
 from nasbench_cvpr.models.samplers import (BiasedSizeSampler,
+                                           FixedListSampler,
                                            ParamWeightedSampler,
                                            ProgressiveSampler,
                                            RestrictedRangeSampler,
@@ -14,7 +15,7 @@ from nasbench_cvpr.spaces import ResNet20Space, ResNet48Space
 
 SPACE_NAMES = ['resnet48', 'resnet20', 'tiny']
 SAMPLER_NAMES = ['uniform', 'strict_fair', 'sandwich', 'biased', 'weighted',
-                 'restricted', 'restricted_fair', 'progressive']
+                 'restricted', 'restricted_fair', 'progressive', 'fixed_list']
 
 
 @pytest.fixture(params=SPACE_NAMES)
@@ -67,6 +68,9 @@ def make_sampler(arch_file):
         if name == 'progressive':
             return ProgressiveSampler(space, start_fraction=0.3,
                                       epochs_to_full=4, seed=seed)
+        if name == 'fixed_list':
+            return FixedListSampler(space, arch_file(space), num_codes=5,
+                                    seed=seed)
         raise ValueError(name)
     return make
 

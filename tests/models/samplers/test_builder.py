@@ -23,7 +23,8 @@ def test_space_alias_and_instance_passthrough():
 def test_every_sampler_registered():
     for name in ('UniformSampler', 'StrictFairSampler', 'SandwichSampler',
                  'BiasedSizeSampler', 'ParamWeightedSampler',
-                 'RestrictedRangeSampler', 'ProgressiveSampler'):
+                 'RestrictedRangeSampler', 'ProgressiveSampler',
+                 'FixedListSampler'):
         assert SAMPLERS.get(name) is not None
     assert SAMPLERS.get('UniformSampler') is UniformSampler
 

@@ -80,7 +80,7 @@ def test_bad_rng_state_fails(make_sampler, tiny_space):
 
 
 @pytest.mark.parametrize('name', ['uniform', 'strict_fair', 'weighted',
-                                  'restricted', 'progressive'])
+                                  'restricted', 'progressive', 'fixed_list'])
 def test_count_driven_sample_needs_positive_num(name, make_sampler,
                                                 tiny_space):
     sampler = make_sampler(name, tiny_space)
