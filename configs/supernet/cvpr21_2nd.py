@@ -1,7 +1,10 @@
-# CVPR 2021 2nd place (ResNet20, CIFAR-100): Cutout without colour jitter,
-# always a 1x1 conv shortcut, BN without running statistics, 6 subnets
-# accumulated per step, lr 0.025, wd 5e-4, 250 epochs; loss
-# 0.5 (CE + teacher CE) + 2.0 KD from the max net.
+# CVPR 2021 2nd place (ANS; ResNet20, CIFAR-100), phase 1 of 5 (shell/
+# train.sh): 250 epochs of uniform sampling with 6 paths accumulated per
+# step and plain CE summed over them; always a 1x1 conv shortcut, BN without
+# running statistics, RandomCrop + flip + RandomRotation(15) + Cutout 16,
+# torch SGD 0.025 / 0.9 without Nesterov, wd 5e-4, cosine over 250 epochs.
+# Phases 2-5 fine-tune on codes of the target file:
+# cvpr21_2nd_ft{2,3,4,5}.py. Sources per item: docs/recipes.md.
 _base_ = [
     '../_base_/models/resnet20_supernet.py',
     '../_base_/datasets/cifar100_cutout.py',
@@ -10,11 +13,9 @@ _base_ = [
 model = dict(
     supernet=dict(shortcut='always_conv', bn_track_running_stats=False),
     sampler=dict(type='UniformSampler'),
-    distiller=dict(type='InplaceDistiller', ce_weight_teacher=0.5,
-                   ce_weight_student=0.5, kd_weight=2.0,
-                   kd_loss=dict(type='KLDivergence', tau=1.0)),
-    num_subnets=6)
-# torch SGD 0.025 / 0.9 without Nesterov, wd 5e-4 (train_supernet.py)
+    distiller=dict(type='NoDistiller'),
+    num_subnets=6,  # sample_accumulation_steps 6
+    loss_scale=1.0)  # the 6 paths' CE summed
 optim_wrapper = dict(
     optimizer=dict(lr=0.025, weight_decay=5e-4, nesterov=False))
 param_scheduler = [dict(type='CosineAnnealingLR', by_epoch=True, T_max=250)]
@@ -24,3 +25,6 @@ train_cfg = dict(max_epochs=250)
 # track_running_stats=False): top-1 with batch statistics over one batch of
 # the 10,000 test images.
 scoring_cfg = dict(bn_mode='batch_stats', batch_size=10000, score='top1')
+
+# The final arch file of the 2021 challenge; phases 2-5 sample from it.
+target_arch_file = 'data/cvpr2021/CVPR_2021_NAS_Track1_test.json'

@@ -10,7 +10,8 @@
 # the best; their code's defaults (BestBN = FullBN, BestFC = FullFC) are full
 # sharing. We keep the write-up's choice.
 _base_ = [
-    '../_base_/models/resnet20_supernet.py', '../_base_/datasets/cifar100.py',
+    '../_base_/models/resnet20_supernet.py',
+    '../_base_/datasets/cifar100_cvpr21_3rd.py',
     '../_base_/schedules/cifar_sgd.py', '../_base_/default_runtime.py'
 ]
 model = dict(

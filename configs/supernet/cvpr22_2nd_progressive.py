@@ -6,6 +6,9 @@ _base_ = ['./spos.py']
 model = dict(
     sampler=dict(_delete_=True, type='ProgressiveSampler',
                  start_fraction=0.3, epochs_to_full=60),
+    # autoslim.py: the final ranges are the 45k test file's (ratio codes 1-3
+    # in the stem and stages 1-2, 1-5 in stage 3, 1-7 in stage 4)
+    sampling_space=dict(type='RestrictedSpace', ranges='cvpr22_target'),
     num_subnets=4,  # --sample_num_per_step 4
     loss_scale=1.0)  # summed
 # result_supernet_calibrate_bn_split_custom.py: 50 batches of 256 training

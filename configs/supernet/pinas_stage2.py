@@ -13,6 +13,10 @@ model = dict(
     sampler=dict(_delete_=True, type='BiasedSizeSampler', num_candidates=400,
                  keep=4, uniform_every=3, proxy='channel_sum',
                  distinct_sizes=True),
+    # SampleMethod.py theSM('random'): candidates only within the 45k test
+    # file's ranges (ratio codes 1-3 in the stem and stages 1-2, 1-5 in
+    # stage 3, 1-7 in stage 4; every depth)
+    sampling_space=dict(type='RestrictedSpace', ranges='cvpr22_target'),
     num_subnets=None)
 # stage2_simple.py: Momentum 0.9, wd 3e-5 (as the baseline), lr 0.0005 at one
 # GPU x 256; LinearWarmup over 5 epochs of which only the first was trained:

@@ -45,6 +45,17 @@ def shrink(model_cfg, tmp_path):
         sampler['n'] = 3
     if sampler['type'] == 'BiasedSizeSampler':
         sampler['num_candidates'] = 8
+    if 'arch_file' in sampler:  # a target arch file of the tiny space
+        import json
+        import random
+
+        from nasbench_cvpr.spaces import build_space
+        space = build_space(dict(tiny))
+        rng = random.Random(0)
+        path = tmp_path / 'target.json'
+        path.write_text(json.dumps({f'arch{i}': dict(arch=space.sample(rng))
+                                    for i in range(300)}))
+        sampler['arch_file'] = str(path)
     if model_cfg.get('num_subnets'):
         model_cfg['num_subnets'] = min(model_cfg['num_subnets'], 3)
     distiller = model_cfg.get('distiller') or {}
