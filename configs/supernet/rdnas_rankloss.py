@@ -3,6 +3,10 @@
 # weight min(2, epoch / 10). Only proxies, never ground truth, reach the loss.
 _base_ = ['./spos.py']
 model = dict(
+    # train_supernet.sh: the resnet48_mish backbone, Mish after each
+    # residual addition (resnet_mish.py); every network of the space,
+    # exported and standalone ones included, follows the space
+    supernet=dict(space=dict(outer_activation='mish')),
     sampler=dict(type='SandwichSampler', n=4),
     distiller=dict(
         type='RankLossDistiller', proxy='flops', max_weight=2.0,

@@ -43,16 +43,28 @@ class Projection(nn.Module):
         return self.bn(self.conv(x))
 
 
+def make_activation(name: str) -> nn.Module:
+    """The module of an outer activation name (``'relu'`` or ``'mish'``)."""
+    if name == 'relu':
+        return nn.ReLU(inplace=True)
+    if name == 'mish':
+        return nn.Mish(inplace=True)
+    raise ValueError(f"outer activation must be 'relu' or 'mish', got "
+                     f'{name!r}')
+
+
 class BasicBlock(nn.Module):
-    """conv3x3-BN-ReLU-conv3x3-BN + shortcut, then ReLU.
+    """conv3x3-BN-ReLU-conv3x3-BN + shortcut, then the outer activation.
 
     Args:
         spec: Widths and stride of the block.
         projection: Use a 1x1 conv + BN shortcut (else the identity).
         bn: Extra keyword arguments of every BatchNorm2d.
+        outer_activation: Activation after the residual addition.
     """
 
-    def __init__(self, spec: BlockSpec, projection: bool, bn: dict) -> None:
+    def __init__(self, spec: BlockSpec, projection: bool, bn: dict,
+                 outer_activation: str = 'relu') -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(spec.in_channels, spec.mid_channels, 3,
                                spec.stride, 1, bias=False)
@@ -61,6 +73,7 @@ class BasicBlock(nn.Module):
                                bias=False)
         self.bn2 = nn.BatchNorm2d(spec.out_channels, **bn)
         self.relu = nn.ReLU(inplace=True)
+        self.outer_act = make_activation(outer_activation)
         self.shortcut: Optional[Projection] = Projection(
             spec.in_channels, spec.out_channels, spec.stride,
             bn) if projection else None
@@ -69,7 +82,7 @@ class BasicBlock(nn.Module):
         identity = x if self.shortcut is None else self.shortcut(x)
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
-        return self.relu(out + identity)
+        return self.outer_act(out + identity)
 
 
 def uses_projection(spec: BlockSpec, shortcut: str) -> bool:
@@ -114,7 +127,8 @@ class StaticResNet(nn.Module):
                               arch.stem_channels, bn)
         self.layers = nn.ModuleList(
             nn.Sequential(*[
-                BasicBlock(b, uses_projection(b, shortcut), bn) for b in stage
+                BasicBlock(b, uses_projection(b, shortcut), bn,
+                           arch.outer_activation) for b in stage
             ]) for stage in arch.stages)
         self.fc = nn.Linear(arch.out_channels, arch.num_classes)
 

@@ -8,6 +8,19 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 
+#: Activations after a block's residual addition: ``'relu'`` (ResNet) or
+#: ``'mish'`` (the CVPR 2022 3rd place's ``resnet48_mish`` backbone).
+OUTER_ACTIVATIONS = ('relu', 'mish')
+
+
+def check_outer_activation(name: str) -> str:
+    """Validate an outer activation name (see :data:`OUTER_ACTIVATIONS`)."""
+    if name not in OUTER_ACTIVATIONS:
+        raise ValueError(f'outer_activation must be one of '
+                         f'{list(OUTER_ACTIVATIONS)}, got {name!r}')
+    return name
+
+
 @dataclass(frozen=True)
 class BlockSpec:
     """One BasicBlock: conv3x3(stride) in->mid, conv3x3 mid->out, shortcut.
@@ -53,6 +66,9 @@ class ResNetArch:
         num_classes: Output size of the classifier.
         input_size: Side of the square input image.
         in_channels: Channels of the input image.
+        outer_activation: Activation after each block's residual addition,
+            one of :data:`OUTER_ACTIVATIONS` (the inner one, between the
+            two convs, and the stem's are always ReLU).
     """
     stem_type: str
     stem_channels: int
@@ -60,6 +76,10 @@ class ResNetArch:
     num_classes: int
     input_size: int
     in_channels: int = 3
+    outer_activation: str = 'relu'
+
+    def __post_init__(self) -> None:
+        check_outer_activation(self.outer_activation)
 
     @property
     def depths(self) -> Tuple[int, ...]:

@@ -43,8 +43,11 @@ class BaseSearchSpace(metaclass=ABCMeta):
     Subclasses also describe the supernet geometry that covers every code:
     ``stem_type``, ``in_channels``, ``input_size``, ``num_classes``,
     ``stem_width_options``, ``stage_width_options``, ``stage_depth_options``
-    and ``stage_strides``, and the ``projection_rule`` (one of
-    :data:`PROJECTION_RULES`) that :meth:`decode` applies to every block.
+    and ``stage_strides``, the ``projection_rule`` (one of
+    :data:`PROJECTION_RULES`) that :meth:`decode` applies to every block, and
+    the ``outer_activation`` of every network built from the space (after
+    each residual addition; ``'relu'`` or ``'mish'``), which :meth:`decode`
+    writes into the :class:`ResNetArch`.
     """
 
     stem_type: str
@@ -56,6 +59,7 @@ class BaseSearchSpace(metaclass=ABCMeta):
     stage_depth_options: Tuple[Tuple[int, ...], ...]
     stage_strides: Tuple[int, ...]
     projection_rule: str = 'stride_or_width'
+    outer_activation: str = 'relu'
 
     @abstractmethod
     def choice_dims(self) -> List[ChoiceDim]:

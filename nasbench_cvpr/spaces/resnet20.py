@@ -26,7 +26,7 @@ rule (stride != 1 or widths differ) exactly when position 0 equals position
 from typing import List, Optional, Sequence, Tuple
 
 from ..registry import SEARCH_SPACES
-from .arch import BlockSpec, ResNetArch
+from .arch import BlockSpec, ResNetArch, check_outer_activation
 from .base import PROJECTION_RULES, BaseSearchSpace, ChoiceDim, ChoiceValues
 from .errors import ArchCodeError
 
@@ -47,6 +47,8 @@ class ResNet20Space(BaseSearchSpace):
         projection_rule: Which blocks get a projection shortcut, one of
             :data:`~nasbench_cvpr.spaces.base.PROJECTION_RULES`; the default
             is the official ResNet20 rule.
+        outer_activation: Activation after each residual addition
+            (``'relu'`` or ``'mish'``).
     """
 
     def __init__(self,
@@ -58,7 +60,8 @@ class ResNet20Space(BaseSearchSpace):
                  input_size: int = 32,
                  separator: str = '-',
                  in_channels: int = 3,
-                 projection_rule: str = 'stage_start_or_width') -> None:
+                 projection_rule: str = 'stage_start_or_width',
+                 outer_activation: str = 'relu') -> None:
         if projection_rule not in PROJECTION_RULES:
             raise ValueError(f'projection_rule must be one of '
                              f'{list(PROJECTION_RULES)}, got '
@@ -77,6 +80,7 @@ class ResNet20Space(BaseSearchSpace):
         self.separator = separator
         self.in_channels = in_channels
         self.projection_rule = projection_rule
+        self.outer_activation = check_outer_activation(outer_activation)
         self.num_stages = len(base_channels)
         self.stage_width_options = tuple(
             tuple(range(step, c + 1, step)) for c in base_channels)
@@ -151,4 +155,5 @@ class ResNet20Space(BaseSearchSpace):
                 in_ch = out
             stages.append(tuple(blocks))
         return ResNetArch(self.stem_type, values[0], tuple(stages),
-                          self.num_classes, self.input_size, self.in_channels)
+                          self.num_classes, self.input_size, self.in_channels,
+                          self.outer_activation)

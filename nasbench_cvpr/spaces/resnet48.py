@@ -15,7 +15,7 @@ challenge demo; see README for the worked example.
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..registry import SEARCH_SPACES
-from .arch import BlockSpec, ResNetArch
+from .arch import BlockSpec, ResNetArch, check_outer_activation
 from .base import BaseSearchSpace, ChoiceDim, ChoiceValues
 from .errors import ArchCodeError
 
@@ -51,6 +51,10 @@ class ResNet48Space(BaseSearchSpace):
             untied codes are valid either way (:meth:`decode`,
             :meth:`validate`, :meth:`canonical`, arch files).
         with_image_size: Whether :meth:`encode` writes the 52-character form.
+        in_channels: Channels of the input image.
+        outer_activation: Activation after each residual addition of every
+            network of the space (``'relu'``, or ``'mish'`` for the CVPR
+            2022 3rd place's backbone).
     """
 
     def __init__(self,
@@ -65,7 +69,8 @@ class ResNet48Space(BaseSearchSpace):
                  image_size_codes: Sequence[str] = ('1', ),
                  tie_out_channels: bool = True,
                  with_image_size: bool = True,
-                 in_channels: int = 3) -> None:
+                 in_channels: int = 3,
+                 outer_activation: str = 'relu') -> None:
         if len(base_channels) != len(max_depths):
             raise ValueError('base_channels and max_depths differ in length: '
                              f'{len(base_channels)} vs {len(max_depths)}')
@@ -84,6 +89,7 @@ class ResNet48Space(BaseSearchSpace):
         self.num_classes = num_classes
         self.input_size = input_size
         self.in_channels = in_channels
+        self.outer_activation = check_outer_activation(outer_activation)
         self.image_size_codes = tuple(image_size_codes)
         self.tie_out_channels = tie_out_channels
         self.with_image_size = with_image_size
@@ -327,4 +333,5 @@ class ResNet48Space(BaseSearchSpace):
                 in_ch = block.out_channels
             stages.append(tuple(blocks))
         return ResNetArch(self.stem_type, stem_channels, tuple(stages),
-                          self.num_classes, self.input_size, self.in_channels)
+                          self.num_classes, self.input_size, self.in_channels,
+                          self.outer_activation)

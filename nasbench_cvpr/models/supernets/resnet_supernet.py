@@ -19,7 +19,7 @@ from ...registry import MODELS
 from ...spaces import BaseSearchSpace, BlockSpec, ResNetArch, build_space
 from ..ops import (PrefixMutableChannel, SlicedBatchNorm2d, SlicedConv2d,
                    SlicedLinear)
-from ..static_resnet import uses_projection
+from ..static_resnet import make_activation, uses_projection
 
 
 class _OpFactory:
@@ -63,12 +63,13 @@ class SupernetBlock(nn.Module):
         out_mutable: Width of the block output.
         stride: Stride of the first conv and of the projection.
         ops: Layer factory with the sharing settings.
+        outer_activation: Activation after the residual addition.
     """
 
     def __init__(self, in_mutable: PrefixMutableChannel,
                  mid_mutable: PrefixMutableChannel,
                  out_mutable: PrefixMutableChannel, stride: int,
-                 ops: _OpFactory) -> None:
+                 ops: _OpFactory, outer_activation: str = 'relu') -> None:
         super().__init__()
         self.in_mutable = in_mutable
         self.mid_mutable = mid_mutable
@@ -82,6 +83,7 @@ class SupernetBlock(nn.Module):
             OrderedDict(conv=ops.conv(in_mutable, out_mutable, 1, stride, 0),
                         bn=ops.bn(in_mutable, out_mutable)))
         self.relu = nn.ReLU(inplace=True)
+        self.outer_act = make_activation(outer_activation)
         self.use_projection = True
 
     def set_spec(self, spec: BlockSpec, shortcut: str) -> None:
@@ -95,7 +97,7 @@ class SupernetBlock(nn.Module):
         identity = self.shortcut(x) if self.use_projection else x
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
-        return self.relu(out + identity)
+        return self.outer_act(out + identity)
 
 
 @MODELS.register_module()
@@ -166,7 +168,8 @@ class ResNetSupernet(BaseModule):
                                              f'stage{s}.block{b}.mid'),
                         PrefixMutableChannel(max(widths), widths,
                                              f'stage{s}.block{b}.out'),
-                        stride if b == 0 else 1, ops))
+                        stride if b == 0 else 1, ops,
+                        getattr(sp, 'outer_activation', 'relu')))
             stage = DynamicSequential(*blocks)
             depth = OneShotMutableValue(list(depths), alias=f'stage{s}.depth')
             stage.register_mutable_attr('depth', depth)
