@@ -31,7 +31,11 @@ model = dict(
     neck_norm=False,
     temperature=0.1,
     queue_size=40960,
-    momentum=0.999)
+    momentum=0.999,
+    # resofa_moco.py: update_mean_teacher before the keys; the teacher
+    # wrapper runs in eval mode (ofa.py), keys use running statistics
+    momentum_update_first=True,
+    key_encoder_eval=True)
 
 data_preprocessor = dict(
     _delete_=True, type='mmpretrain.SelfSupDataPreprocessor',

@@ -82,6 +82,13 @@ class ContrastivePretrainAlgorithm(BaseModel):
             is the "512-512-128" MLP: two hidden layers of 512, 128-d
             embeddings. ``(512, 128)`` is MoCo v2's two-layer neck.
         neck_norm: BN1d in the neck (see :func:`build_mlp_neck`).
+        momentum_update_first: Update the key encoder before computing the
+            step's keys (MoCo's order and the CVPR 2022 1st place's) instead
+            of after the optimizer step.
+        key_encoder_eval: Compute keys with the key encoder in eval mode:
+            its BN uses (and keeps) its running statistics, e.g. those of
+            the loaded pretrained weights, as the 1st place's frozen teacher
+            wrapper did; no batch shuffle is needed then.
         temperature: InfoNCE temperature.
         queue_size: Number of negative keys kept.
         momentum: EMA coefficient of the key encoder (MoCo's ``m``; 0.999).
@@ -99,6 +106,8 @@ class ContrastivePretrainAlgorithm(BaseModel):
                  temperature: float = 0.1,
                  queue_size: int = 40960,
                  momentum: float = 0.999,
+                 momentum_update_first: bool = False,
+                 key_encoder_eval: bool = False,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         if data_preprocessor is None:
@@ -116,6 +125,8 @@ class ContrastivePretrainAlgorithm(BaseModel):
         self.temperature = float(temperature)
         self.queue_size = queue_size
         self.momentum = float(momentum)
+        self.momentum_update_first = bool(momentum_update_first)
+        self.key_encoder_eval = bool(key_encoder_eval)
 
         self.supernet = MODELS.build(supernet)
         self.space = self.supernet.space
@@ -192,11 +203,18 @@ class ContrastivePretrainAlgorithm(BaseModel):
     def key(self, x: Tensor) -> Tensor:
         """L2-normalised embeddings of the momentum encoder (no gradient);
         shuffled across processes for BN under distributed training."""
+        encoder = self.momentum_encoder
+        if self.key_encoder_eval:
+            was_training = encoder.training
+            encoder.eval()
+            try:
+                return self._embed(encoder['supernet'], encoder['neck'], x)
+            finally:
+                encoder.train(was_training)
         distributed = get_world_size() > 1
         if distributed:
             x, idx_unshuffle = batch_shuffle_ddp(x)
-        k = self._embed(self.momentum_encoder['supernet'],
-                        self.momentum_encoder['neck'], x)
+        k = self._embed(encoder['supernet'], encoder['neck'], x)
         if distributed:
             k = batch_unshuffle_ddp(k, idx_unshuffle)
         return k
@@ -245,6 +263,8 @@ class ContrastivePretrainAlgorithm(BaseModel):
         view_q, view_k = self._views(data['inputs'])
         self.supernet.set_max_arch()
         self.momentum_encoder['supernet'].set_max_arch()
+        if self.momentum_update_first:
+            self.momentum_update()
         k = self.key(view_k)
         with optim_wrapper.optim_context(self):
             q = self.query(view_q)
@@ -253,7 +273,8 @@ class ContrastivePretrainAlgorithm(BaseModel):
         average_gradients(self.parameters())
         optim_wrapper.step()
         optim_wrapper.zero_grad()
-        self.momentum_update()
+        if not self.momentum_update_first:
+            self.momentum_update()
         self.dequeue_and_enqueue(k)
         return dict(loss=out['loss'].detach(), contrast_acc=out['acc'])
 

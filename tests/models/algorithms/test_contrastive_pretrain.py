@@ -1,10 +1,7 @@
 """Stage 1 of the CVPR 2022 1st place: contrastive pre-training of the max
 subnet (InfoNCE with a queue, EMA key encoder) and the stage-1 -> stage-2
 weight transfer."""
-import glob
 import os
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -192,3 +189,48 @@ def test_key_encoder_follows_loaded_online_weights_unless_loaded_itself():
     algo.after_state_loaded({'supernet.stem.0.weight'})
     for key, online in zip(key_params(algo), online_params(algo)):
         assert torch.equal(key, online)
+
+
+def test_pinas_order_update_first_and_eval_key_encoder():
+    torch.manual_seed(0)
+    algo = make_algorithm(momentum_update_first=True, key_encoder_eval=True,
+                          neck_norm=False)
+    algo.train()
+    calls = []
+    update, key = algo.momentum_update, algo.key
+
+    def record_update():
+        calls.append('update')
+        update()
+
+    def record_key(x):
+        calls.append(('key', algo.momentum_encoder.training))
+        return key(x)
+
+    algo.momentum_update, algo.key = record_update, record_key
+    stats = {k: v.clone() for k, v in
+             algo.momentum_encoder.state_dict().items() if 'running' in k}
+    algo.train_step(views(8, seed=0), sgd(algo))
+    # the update comes before the keys, once; the keys in eval mode
+    assert calls == ['update', ('key', True)]
+    assert algo.momentum_encoder.training  # mode restored
+    after = algo.momentum_encoder.state_dict()
+    assert stats and all(torch.equal(v, after[k]) for k, v in stats.items())
+    assert not any(isinstance(m, torch.nn.BatchNorm1d)
+                   for m in algo.neck.modules())
+
+
+def test_default_order_updates_after_the_step_with_train_mode_keys():
+    torch.manual_seed(0)
+    algo = make_algorithm()
+    algo.train()
+    stats = {k: v.clone() for k, v in
+             algo.momentum_encoder.state_dict().items() if 'running_mean' in k}
+    before = [k.clone() for k in key_params(algo)]
+    algo.train_step(views(8, seed=0), sgd(algo))
+    after = algo.momentum_encoder.state_dict()
+    # train-mode keys move the key encoder's BN statistics
+    assert any(not torch.equal(v, after[k]) for k, v in stats.items())
+    # the EMA after the step pulls the key encoder towards the new weights
+    assert any(not torch.equal(a, b) for a, b in zip(before,
+                                                     key_params(algo)))
