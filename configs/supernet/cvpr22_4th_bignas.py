@@ -3,7 +3,29 @@
 # BN recalibration on 65 validation batches at scoring time. (Their few-shot
 # groups are not included.)
 _base_ = ['./bignas_sandwich.py']
-model = dict(supernet=dict(bn_momentum=0.0), loss_scale=1.0)
+# nas_dynamic_model.py: BN momentum 0 (bn_param (0., 1e-5)), last BN gamma of
+# each block zero-initialised, dropout 0.2 and drop-connect 0.2 (last two
+# stages) on the largest net; label smoothing 0.1 on its CE; summed losses
+model = dict(
+    supernet=dict(bn_momentum=0.0, zero_init_last_bn=True,
+                  max_net_dropout=0.2, max_net_drop_connect=0.2,
+                  drop_connect_stages=2),
+    distiller=dict(teacher_label_smoothing=0.1),
+    loss_scale=1.0)
+# DatasetLoader_imagenet.py: ColorJitter(0.5, 0.5) + RandomRotation(15)
+# before RandomResizedCrop + flip (their resolutions 128-224 per subnet are
+# not modelled: every subnet sees 224)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='ColorJitter', brightness=0.5, contrast=0.5),
+    dict(type='Rotate', magnitude_level=10, magnitude_range=(0, 15),
+         magnitude_std='inf', total_level=10, prob=1.0,
+         random_negative_prob=0.5, pad_val=0, interpolation='nearest'),
+    dict(type='RandomResizedCrop', scale=224),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 # test.py: batches 0..64 of 128 validation images (65 x 128 = 8,320), BN
 # statistics reset and re-estimated as the cumulative average; top-1.
 scoring_cfg = dict(

@@ -85,6 +85,9 @@ class SupernetBlock(nn.Module):
         self.relu = nn.ReLU(inplace=True)
         self.outer_act = make_activation(outer_activation)
         self.use_projection = True
+        # probability of dropping the residual branch per sample in
+        # training (drop-connect / stochastic depth); set by the supernet
+        self.drop_connect = 0.0
 
     def set_spec(self, spec: BlockSpec, shortcut: str) -> None:
         """Activate the widths of ``spec``."""
@@ -97,6 +100,11 @@ class SupernetBlock(nn.Module):
         identity = self.shortcut(x) if self.use_projection else x
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
+        if self.training and self.drop_connect > 0:
+            keep = 1.0 - self.drop_connect
+            mask = torch.rand(out.shape[0], 1, 1, 1, device=out.device,
+                              dtype=out.dtype) < keep
+            out = out * mask / keep
         return self.outer_act(out + identity)
 
 
@@ -115,6 +123,15 @@ class ResNetSupernet(BaseModule):
         fc_sharing: ``full`` or ``independent`` for the classifier.
         bn_momentum: BatchNorm momentum (``None``: cumulative average).
         bn_track_running_stats: ``False`` uses batch statistics always.
+        zero_init_last_bn: Start every block's second BN with gamma 0, so
+            each block starts as its shortcut (CVPR 2022 4th place).
+        max_net_dropout: Dropout before the classifier, in training and
+            only while the largest subnet is active (4th place: 0.2).
+        max_net_drop_connect: Per-sample probability of dropping a block's
+            residual branch, in training, only for the largest subnet and
+            only in the last ``drop_connect_stages`` stages (4th place: 0.2
+            in the last two).
+        drop_connect_stages: How many of the last stages drop-connect.
         init_cfg: mmengine init config; default Kaiming (fan-out) for convs.
     """
 
@@ -126,8 +143,21 @@ class ResNetSupernet(BaseModule):
                  fc_sharing: str = 'full',
                  bn_momentum: Optional[float] = 0.1,
                  bn_track_running_stats: bool = True,
+                 zero_init_last_bn: bool = False,
+                 max_net_dropout: float = 0.0,
+                 max_net_drop_connect: float = 0.0,
+                 drop_connect_stages: int = 2,
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        for name, rate in (('max_net_dropout', max_net_dropout),
+                           ('max_net_drop_connect', max_net_drop_connect)):
+            if not 0.0 <= rate < 1.0:
+                raise ValueError(f'{name} must be in [0, 1), got {rate}')
+        self.zero_init_last_bn = zero_init_last_bn
+        self.max_net_dropout = float(max_net_dropout)
+        self.max_net_drop_connect = float(max_net_drop_connect)
+        self.drop_connect_stages = int(drop_connect_stages)
+        self._max_active = False
         self.space = build_space(space)
         uses_projection(BlockSpec(1, 1, 1, 1), shortcut)  # validates
         self.shortcut = shortcut
@@ -181,6 +211,7 @@ class ResNetSupernet(BaseModule):
         self.fc = SlicedLinear(max(prev_options), sp.num_classes, fc_sharing,
                                prev_options)
         self.fc.register_mutable_attr('in_features', self.fc_mutable)
+        self._max_arch = sp.decode(sp.max_code())
         self._init_default_weights()
         self.current_code: Optional[str] = None
         self.current_arch: Optional[ResNetArch] = None
@@ -192,6 +223,11 @@ class ResNetSupernet(BaseModule):
                 for w in m.weights():
                     nn.init.kaiming_normal_(w, mode='fan_out',
                                             nonlinearity='relu')
+        if self.zero_init_last_bn:
+            for block in self.blocks():
+                for bn in block.bn2.modules():  # every sharing copy
+                    if isinstance(bn, nn.modules.batchnorm._BatchNorm):
+                        nn.init.zeros_(bn.weight)
 
     # ------------------------------------------------------------------ arch
     def set_arch(self, code: str) -> ResNetArch:
@@ -210,7 +246,23 @@ class ResNetSupernet(BaseModule):
                 block.set_spec(spec, self.shortcut)
         self.fc_mutable.current_choice = arch.out_channels
         self.current_code, self.current_arch = code, arch
+        self._set_max_net_regularisation(arch == self._max_arch)
         return arch
+
+    def _set_max_net_regularisation(self, is_max: bool) -> None:
+        """Dropout and drop-connect rates of the largest subnet only."""
+        self._max_active = is_max
+        first = len(self.layers) - self.drop_connect_stages
+        rate = self.max_net_drop_connect if is_max else 0.0
+        for s, stage in enumerate(self.layers):
+            for block in self.blocks(stage):
+                block.drop_connect = rate if s >= first else 0.0
+
+    def blocks(self, stage: Optional[nn.Module] = None) -> list:
+        """Every :class:`SupernetBlock` (of one stage, or of all)."""
+        stages = self.layers if stage is None else [stage]
+        return [m for st in stages for m in st.children()
+                if isinstance(m, SupernetBlock)]
 
     def set_max_arch(self) -> ResNetArch:
         """Activate the largest subnet."""
@@ -231,8 +283,10 @@ class ResNetSupernet(BaseModule):
     def forward(self, x: Tensor) -> Tensor:
         """Class logits of the active subnet."""
         x = self.forward_features(x)
-        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1),
-                                     1))
+        x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)
+        if self._max_active and self.max_net_dropout > 0:
+            x = nn.functional.dropout(x, self.max_net_dropout, self.training)
+        return self.fc(x)
 
     def sliced_layers(self):
         """(name, layer) of every sliced conv/BN/linear of the module tree."""
