@@ -9,12 +9,15 @@ from .progressive import ProgressiveSampler
 from .restricted_range import RestrictedRangeSampler
 from .sandwich import SandwichSampler
 from .size_proxy import SIZE_PROXIES, size_fn
+from .staged_range import (CVPR22_2ND_STAGES, STAGE_PRESETS,
+                           StagedRangeSampler)
 from .strict_fair import StrictFairSampler
 from .uniform import UniformSampler
 
 __all__ = [
-    'BaseArchSampler', 'BiasedSizeSampler', 'build_sampler', 'FairStream',
-    'FixedListSampler', 'ParamWeightedSampler', 'ProgressiveSampler',
-    'RestrictedRangeSampler', 'SandwichSampler', 'SIZE_PROXIES', 'size_fn',
-    'StrictFairSampler', 'UniformSampler'
+    'BaseArchSampler', 'BiasedSizeSampler', 'build_sampler',
+    'CVPR22_2ND_STAGES', 'FairStream', 'FixedListSampler',
+    'ParamWeightedSampler', 'ProgressiveSampler', 'RestrictedRangeSampler',
+    'SandwichSampler', 'SIZE_PROXIES', 'size_fn', 'STAGE_PRESETS',
+    'StagedRangeSampler', 'StrictFairSampler', 'UniformSampler'
 ]

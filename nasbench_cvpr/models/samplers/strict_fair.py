@@ -25,13 +25,25 @@ class StrictFairSampler(BaseArchSampler):
     drawn stage depth), the space drops its value, so that option is not
     trained by that code.
 
+    With ``with_min=True`` every call starts with ``space.min_code()`` and
+    continues the stream with ``num - 1`` codes (so ``num >= 2``): the
+    CVPR 2021 3rd place's strict-fair variant keeps the smallest net. With
+    an inplace teacher (the max net put first by the algorithm) and
+    ``num = L + 1`` a step trains max, min and one full window.
+
     Args:
         space: An already-built search space.
         seed: Seed of the sampler's generator.
+        with_min: Return the min code first in every call.
     """
 
-    def __init__(self, space: BaseSearchSpace, seed: int = 0) -> None:
+    def __init__(self, space: BaseSearchSpace, seed: int = 0,
+                 with_min: bool = False) -> None:
         super().__init__(space, seed)
+        if not isinstance(with_min, bool):
+            raise ValueError(f'with_min must be a bool, got {with_min!r}')
+        self.with_min = with_min
+        self._min_code = space.min_code()
         self.stream = FairStream([d.options for d in self.dims])
 
     @property
@@ -40,6 +52,15 @@ class StrictFairSampler(BaseArchSampler):
         return self.stream.window_size
 
     def _sample(self, num: Optional[int]) -> List[str]:
+        if not self.with_min:
+            return self._fair_codes(num)
+        if num < 2:
+            raise ValueError(f'num={num}, but StrictFairSampler(with_min='
+                             'True) needs num >= 2: the min code plus at '
+                             'least one strict-fair code')
+        return [self._min_code] + self._fair_codes(num - 1)
+
+    def _fair_codes(self, num: int) -> List[str]:
         return [self.space.encode(self.stream.draw(self.rng))
                 for _ in range(num)]
 
@@ -50,3 +71,7 @@ class StrictFairSampler(BaseArchSampler):
         if 'stream' not in state:
             raise ValueError('StrictFairSampler state lacks "stream"')
         self.stream.load_state_dict(state['stream'])
+
+    def __repr__(self) -> str:
+        extra = ', with_min=True' if self.with_min else ''
+        return super().__repr__()[:-1] + f'{extra})'

@@ -9,13 +9,16 @@ from nasbench_cvpr.models.samplers import (BiasedSizeSampler,
                                            ParamWeightedSampler,
                                            ProgressiveSampler,
                                            RestrictedRangeSampler,
-                                           SandwichSampler, StrictFairSampler,
-                                           UniformSampler)
+                                           SandwichSampler,
+                                           StagedRangeSampler,
+                                           StrictFairSampler, UniformSampler)
 from nasbench_cvpr.spaces import ResNet20Space, ResNet48Space
 
 SPACE_NAMES = ['resnet48', 'resnet20', 'tiny']
-SAMPLER_NAMES = ['uniform', 'strict_fair', 'sandwich', 'biased', 'weighted',
-                 'restricted', 'restricted_fair', 'progressive', 'fixed_list']
+SAMPLER_NAMES = ['uniform', 'strict_fair', 'strict_fair_min', 'sandwich',
+                 'sandwich_fair', 'biased', 'weighted', 'restricted',
+                 'restricted_fair', 'progressive', 'fixed_list', 'staged',
+                 'staged_fair']
 
 
 @pytest.fixture(params=SPACE_NAMES)
@@ -45,6 +48,22 @@ def arch_file(tmp_path):
     return make
 
 
+def top_bounds(space, k):
+    """``(lo, hi)`` values of the ``k`` large-network-end options of every
+    dim (the pair form of ``ranges``, valid in every space)."""
+    return [(min(d.options[-k:]), max(d.options[-k:]))
+            for d in space.choice_dims()]
+
+
+def generic_stages(space):
+    """Three stages that fit every space: the max code only, then the two
+    largest options of every dim from epoch 3, then everything from 6 (the
+    shared state test saves at epoch 4 and resumes through the switch)."""
+    return [dict(start_epoch=0, ranges=top_bounds(space, 1)),
+            dict(start_epoch=3, ranges=top_bounds(space, 2)),
+            dict(start_epoch=6, ranges={})]
+
+
 @pytest.fixture
 def make_sampler(arch_file):
     """Factory: ``make_sampler(name, space, seed)``, small sizes for speed."""
@@ -53,8 +72,12 @@ def make_sampler(arch_file):
             return UniformSampler(space, seed=seed)
         if name == 'strict_fair':
             return StrictFairSampler(space, seed=seed)
+        if name == 'strict_fair_min':
+            return StrictFairSampler(space, seed=seed, with_min=True)
         if name == 'sandwich':
             return SandwichSampler(space, n=4, seed=seed)
+        if name == 'sandwich_fair':
+            return SandwichSampler(space, n=5, seed=seed, middle='strict_fair')
         if name == 'biased':
             return BiasedSizeSampler(space, num_candidates=20, keep=3,
                                      uniform_every=2, seed=seed)
@@ -71,6 +94,11 @@ def make_sampler(arch_file):
         if name == 'fixed_list':
             return FixedListSampler(space, arch_file(space), num_codes=5,
                                     seed=seed)
+        if name == 'staged':
+            return StagedRangeSampler(space, generic_stages(space), seed=seed)
+        if name == 'staged_fair':
+            return StagedRangeSampler(space, generic_stages(space),
+                                      base='strict_fair', seed=seed)
         raise ValueError(name)
     return make
 

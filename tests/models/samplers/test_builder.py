@@ -24,7 +24,7 @@ def test_every_sampler_registered():
     for name in ('UniformSampler', 'StrictFairSampler', 'SandwichSampler',
                  'BiasedSizeSampler', 'ParamWeightedSampler',
                  'RestrictedRangeSampler', 'ProgressiveSampler',
-                 'FixedListSampler'):
+                 'FixedListSampler', 'StagedRangeSampler'):
         assert SAMPLERS.get(name) is not None
     assert SAMPLERS.get('UniformSampler') is UniformSampler
 

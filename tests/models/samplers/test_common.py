@@ -80,7 +80,8 @@ def test_bad_rng_state_fails(make_sampler, tiny_space):
 
 
 @pytest.mark.parametrize('name', ['uniform', 'strict_fair', 'weighted',
-                                  'restricted', 'progressive', 'fixed_list'])
+                                  'restricted', 'progressive', 'fixed_list',
+                                  'staged', 'staged_fair'])
 def test_count_driven_sample_needs_positive_num(name, make_sampler,
                                                 tiny_space):
     sampler = make_sampler(name, tiny_space)
