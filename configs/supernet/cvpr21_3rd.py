@@ -17,7 +17,8 @@ _base_ = [
 model = dict(
     supernet=dict(shortcut='always_conv', conv_sharing='full',
                   bn_sharing='end', fc_sharing='independent'),
-    sampler=dict(type='SandwichSampler', n=18),
+    # sample.py: max + min + 16 codes of one strict-fair window per step
+    sampler=dict(type='SandwichSampler', n=18, middle='strict_fair'),
     distiller=dict(type='InplaceDistiller',
                    kd_loss=dict(type='KLDivergence', tau=1.0)),
     )

@@ -1,11 +1,12 @@
-# CVPR 2022 2nd place: progressive widening of the depth/width ranges over
-# epochs (the sampler starts from the largest options of every choice and
-# reaches the whole space by epoch 60); BN recalibration with 50 training
-# batches at scoring time. (Their later few-shot splitting is not included.)
+# CVPR 2022 2nd place: progressive ranges (autoslim.py): depth first, widths
+# at their maximum until epoch 30, ending at the 45k test file's ranges;
+# from the official pretrained weights, 4 subnets per step; moving-average BN
+# recalibration with 50 x 256 training images at scoring time. (Their later
+# NSAS and few-shot stages are not included.) Sources: docs/recipes.md.
 _base_ = ['./spos.py']
 model = dict(
-    sampler=dict(_delete_=True, type='ProgressiveSampler',
-                 start_fraction=0.3, epochs_to_full=60),
+    sampler=dict(_delete_=True, type='StagedRangeSampler',
+                 stages='cvpr22_2nd'),
     # autoslim.py: the final ranges are the 45k test file's (ratio codes 1-3
     # in the stem and stages 1-2, 1-5 in stage 3, 1-7 in stage 4)
     sampling_space=dict(type='RestrictedSpace', ranges='cvpr22_target'),

@@ -134,3 +134,29 @@ def test_optimiser_and_schedulers_build(name):
     scoring = cfg.get('scoring_cfg')
     if name != 'pinas_stage1.py':
         assert scoring and scoring.get('bn_mode') and scoring.get('score')
+
+
+@pytest.mark.parametrize('name', PAPER_CONFIGS)
+def test_sampler_runs_on_the_real_space(name):
+    """Each paper config's sampler (and sampling subspace) on its full-size
+    space: presets such as 'cvpr22_target' and 'cvpr22_2nd' fit it."""
+    from nasbench_cvpr.registry import SAMPLERS
+    from nasbench_cvpr.spaces import build_space
+    cfg = Config.fromfile(os.path.join(SUPERNET, name))
+    sampler_cfg = cfg.model.get('sampler')
+    if not sampler_cfg or 'arch_file' in sampler_cfg:
+        pytest.skip('no sampler, or one reading a user-provided arch file')
+    space = build_space(cfg.model.supernet.space.to_dict())
+    sampling = cfg.model.get('sampling_space')
+    sample_space = space if sampling is None else build_space(
+        dict(sampling.to_dict(), base=space))
+    sampler = SAMPLERS.build(sampler_cfg.to_dict(),
+                             default_args=dict(space=sample_space))
+    for epoch in (0, 50):
+        sampler.set_epoch(epoch)
+        fixed = getattr(sampler, 'num_per_step', None)
+        codes = sampler.sample(None if fixed else
+                               cfg.model.get('num_subnets') or 1)
+        assert codes and all(space.is_valid(c) for c in codes)
+        if sampling is not None:
+            assert all(sample_space.contains(c) for c in codes)

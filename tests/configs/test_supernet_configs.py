@@ -45,7 +45,9 @@ def shrink(model_cfg, tmp_path):
         sampler['n'] = 3
     if sampler['type'] == 'BiasedSizeSampler':
         sampler['num_candidates'] = 8
-    if 'arch_file' in sampler:  # a target arch file of the tiny space
+    if 'arch_file' in sampler or model_cfg.get('sampling_space'):
+        # a target arch file of the tiny space (the ResNet48 presets do not
+        # fit it)
         import json
         import random
 
@@ -55,7 +57,16 @@ def shrink(model_cfg, tmp_path):
         path = tmp_path / 'target.json'
         path.write_text(json.dumps({f'arch{i}': dict(arch=space.sample(rng))
                                     for i in range(300)}))
-        sampler['arch_file'] = str(path)
+        if 'arch_file' in sampler:
+            sampler['arch_file'] = str(path)
+        if model_cfg.get('sampling_space'):
+            model_cfg['sampling_space'] = dict(type='RestrictedSpace',
+                                               arch_file=str(path))
+    if sampler['type'] == 'StagedRangeSampler' and \
+            isinstance(sampler['stages'], str):
+        sampler['stages'] = [dict(start_epoch=0,
+                                  ranges={'stage0.depth': (2, )}),
+                             dict(start_epoch=1, ranges={})]
     if model_cfg.get('num_subnets'):
         model_cfg['num_subnets'] = min(model_cfg['num_subnets'], 3)
     distiller = model_cfg.get('distiller') or {}
