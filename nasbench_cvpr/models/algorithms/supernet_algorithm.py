@@ -9,9 +9,15 @@ batch by :meth:`SupernetAlgorithm.sync_gradients`, so the model is wrapped by
 :class:`SupernetDistributedWrapper`, not by DDP (which would synchronise after
 every subnet's backward and reject parameters unused by a subnet).
 
+A distiller may ask for extra forward passes whose losses join the step's
+backward (RD-NAS's rank-loss pairs, see :class:`BaseDistiller`); their codes
+come from a generator of the algorithm, seeded from the sampler's seed and
+saved in :meth:`SupernetAlgorithm.train_state`.
+
 Ground-truth accuracies of architectures have no path into this module: the
 losses see only images, labels and logits (the competitions' core rule).
 """
+import random
 from typing import Dict, List, Optional, Union
 
 import torch
@@ -22,6 +28,7 @@ from torch import Tensor
 from ...registry import DISTILLERS, MODELS, SAMPLERS
 from ...spaces import BaseSearchSpace, build_space
 from ...utils import package_scope
+from ..samplers.rng_state import rng_state_from_dict, rng_state_to_dict
 from .grad_sync import average_gradients
 
 
@@ -40,7 +47,8 @@ class SupernetAlgorithm(BaseModel):
             max arch is trained first as the teacher; it is added if the
             sampler did not propose it.
         loss_scale: Multiplier of every subnet's loss; ``'mean'`` = 1 / number
-            of forward passes in the step.
+            of subnets trained in the step (a distiller's extra forward
+            passes are not counted and their losses are not scaled).
         data_preprocessor: Config of the data preprocessor.
         init_cfg: mmengine init config.
         sampling_space: Config of a space wrapping the supernet's, from
@@ -96,6 +104,11 @@ class SupernetAlgorithm(BaseModel):
         self.num_subnets = num_subnets or fixed or 1
         self.loss_scale = loss_scale
         self.epoch = 0
+        # only built (and checkpointed) for distillers that ask for it
+        self.extra_rng: Optional[random.Random] = None
+        if self.distiller.num_extra_codes:
+            self.extra_rng = random.Random(
+                f'extra_codes/{getattr(self.sampler, "seed", 0)}')
 
     def _build_sampling_space(self, cfg: Optional[dict]) -> BaseSearchSpace:
         """The space the sampler draws from: ``cfg`` built around the
@@ -113,14 +126,21 @@ class SupernetAlgorithm(BaseModel):
 
     # --------------------------------------------------------------- state
     def train_state(self) -> dict:
-        """Sampler state and epoch; :class:`SupernetStateHook` saves it in
-        every checkpoint (not in the state dict, which mmengine broadcasts
-        tensor by tensor)."""
-        return dict(sampler=self.sampler.state_dict(), epoch=self.epoch)
+        """Sampler state, epoch and, if the distiller draws extra codes,
+        their generator (``'extra_rng'``); :class:`SupernetStateHook` saves
+        it in every checkpoint (not in the state dict, which mmengine
+        broadcasts tensor by tensor)."""
+        state = dict(sampler=self.sampler.state_dict(), epoch=self.epoch)
+        if self.extra_rng is not None:
+            state['extra_rng'] = rng_state_to_dict(self.extra_rng)
+        return state
 
     def load_train_state(self, state: dict) -> None:
-        """Restore what :meth:`train_state` returned."""
+        """Restore what :meth:`train_state` returned (a state without
+        ``'extra_rng'`` leaves the extra-code generator as it is)."""
         self.sampler.load_state_dict(state['sampler'])
+        if self.extra_rng is not None and 'extra_rng' in state:
+            rng_state_from_dict(self.extra_rng, state['extra_rng'])
         self.set_epoch(int(state['epoch']))
 
     def set_epoch(self, epoch: int) -> None:
@@ -141,6 +161,39 @@ class SupernetAlgorithm(BaseModel):
             codes.insert(0, max_code)
         return codes
 
+    def extra_codes(self, codes: List[str]) -> List[str]:
+        """The distiller's extra codes for a step training ``codes``, drawn
+        from the sampling space with :attr:`extra_rng` (``[]`` without
+        drawing if the distiller asks for none)."""
+        if self.extra_rng is None:
+            return []
+        extra = list(self.distiller.extra_codes(self.extra_rng,
+                                                self.sampling_space, codes))
+        if len(extra) != self.distiller.num_extra_codes:
+            raise RuntimeError(
+                f'{type(self.distiller).__name__} announced '
+                f'{self.distiller.num_extra_codes} extra codes, drew '
+                f'{len(extra)}')
+        return extra
+
+    def _extra_loss(self, inputs: Tensor, labels: Tensor,
+                    extra_codes: List[str],
+                    log_vars: Dict[str, Tensor]) -> Tensor:
+        """Forward the extra codes; the sum of the distiller's
+        :meth:`~BaseDistiller.extra_loss` (unscaled), logged in
+        ``log_vars``."""
+        extra_logits = []
+        for code in extra_codes:
+            self.supernet.set_arch(code)
+            extra_logits.append(self.supernet(inputs))
+        losses = self.distiller.extra_loss(extra_logits, labels, extra_codes,
+                                           self.epoch)
+        total = inputs.new_zeros(())
+        for name, value in losses.items():
+            log_vars[name] = log_vars.get(name, 0.0) + value.detach()
+            total = total + value
+        return total
+
     def train_step(self, data: Union[dict, tuple, list],
                    optim_wrapper: OptimWrapper) -> Dict[str, Tensor]:
         data = self.data_preprocessor(data, True)
@@ -148,6 +201,7 @@ class SupernetAlgorithm(BaseModel):
         labels = torch.cat(
             [s.gt_label for s in data['data_samples']]).to(inputs.device)
         codes = self.step_codes()
+        extra_codes = self.extra_codes(codes)
         scale = 1.0 / len(codes) if self.loss_scale == 'mean' \
             else float(self.loss_scale)
         teacher_logits = self.distiller.teacher_logits(inputs)
@@ -182,7 +236,13 @@ class SupernetAlgorithm(BaseModel):
                 for name, value in extra.items():
                     log_vars[name] = value.detach()
                     joint_loss = joint_loss + value
+                if extra_codes:
+                    joint_loss = joint_loss + self._extra_loss(
+                        inputs, labels, extra_codes, log_vars)
                 optim_wrapper.backward(joint_loss)
+            elif extra_codes:
+                optim_wrapper.backward(self._extra_loss(
+                    inputs, labels, extra_codes, log_vars))
         self.sync_gradients()
         optim_wrapper.step()
         optim_wrapper.zero_grad()

@@ -11,18 +11,29 @@ Per training step the algorithm
 3. calls :meth:`~BaseDistiller.subnet_loss` for each subnet and sums the
    named losses;
 4. if :attr:`~BaseDistiller.joint_backward`, keeps every subnet's graph,
-   adds :meth:`~BaseDistiller.step_loss` and runs one backward.
+   adds :meth:`~BaseDistiller.step_loss` and runs one backward;
+5. if :attr:`~BaseDistiller.num_extra_codes` is not 0 (extra forward
+   passes, e.g. RD-NAS's rank-loss pairs): before the step, draws
+   :meth:`~BaseDistiller.extra_codes` with a generator whose state the
+   algorithm checkpoints; after the step's subnets, forwards each extra
+   code and adds :meth:`~BaseDistiller.extra_loss` (not scaled by the
+   algorithm's ``loss_scale``) to the same backward. Extra passes are not
+   trained by :meth:`~BaseDistiller.subnet_loss`. With
+   ``num_extra_codes == 0`` the algorithm draws nothing and forwards
+   nothing more.
 
 Rule of the CVPR NAS competitions: ground-truth accuracies of architectures
 must never reach a training loss. Distillers only use labels of the training
 batch, logits and zero-cost proxies of the codes.
 """
+import random
 from typing import Dict, List, Optional, Union
 
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ...registry import DISTILLERS
+from ...spaces import BaseSearchSpace
 
 
 class BaseDistiller(nn.Module):
@@ -69,6 +80,43 @@ class BaseDistiller(nn.Module):
             subnet_logits: Logits of each subnet, graphs kept.
             labels: Labels of the batch.
             codes: Arch code of each subnet, aligned with ``subnet_logits``.
+            epoch: Current (0-based) epoch.
+        """
+        return {}
+
+    @property
+    def num_extra_codes(self) -> int:
+        """Extra forward passes per step (0: none, the default)."""
+        return 0
+
+    def extra_codes(self, rng: random.Random, space: BaseSearchSpace,
+                    step_codes: List[str]) -> List[str]:
+        """Codes of the extra forward passes of this step.
+
+        Called once per step, before any forward, only if
+        :attr:`num_extra_codes` is not 0.
+
+        Args:
+            rng: The generator to draw from (checkpointed by the algorithm,
+                so a resumed run draws the same codes).
+            space: The space to draw from (the algorithm's sampling space).
+            step_codes: The codes the step trains, in training order.
+
+        Returns:
+            :attr:`num_extra_codes` codes.
+        """
+        return []
+
+    def extra_loss(self, extra_logits: List[Tensor], labels: Tensor,
+                   extra_codes: List[str],
+                   epoch: int) -> Dict[str, Tensor]:
+        """Named losses of the extra forward passes (graphs kept).
+
+        Args:
+            extra_logits: Logits of each extra code.
+            labels: Labels of the batch.
+            extra_codes: The codes of :meth:`extra_codes`, aligned with
+                ``extra_logits``.
             epoch: Current (0-based) epoch.
         """
         return {}
