@@ -1,6 +1,8 @@
 # CVPR 2022 3rd place (RD-NAS): sandwich (max with CE; min + 2 random with
-# inplace KD) + pairwise ranking loss guided by a zero-cost proxy (FLOPs),
-# weight min(2, epoch / 10). Only proxies, never ground truth, reach the loss.
+# inplace KD) + a pairwise ranking loss guided by a zero-cost proxy (FLOPs)
+# on 2 extra pairs of fresh random subnets per step, weight min(2, epoch /
+# 10). Only proxies, never ground truth, reach the loss.
+# rdnas_rankloss_zen.py: the Zen-score variant. Sources: docs/recipes.md.
 _base_ = ['./spos.py']
 model = dict(
     # train_supernet.sh: the resnet48_mish backbone, Mish after each
@@ -8,9 +10,14 @@ model = dict(
     # exported and standalone ones included, follows the space
     supernet=dict(space=dict(outer_activation='mish')),
     sampler=dict(type='SandwichSampler', n=4),
+    # hapi_wrapper.py / pairwise_rank.py: 2 extra pairs of uniform subnets
+    # per step feed only the rank loss; relu(loss2 - loss1.detach()) when
+    # arch1 ranks lower, else relu(loss1.detach() - loss2) (ties count as
+    # "first better"); summed over the pairs
     distiller=dict(
-        type='RankLossDistiller', proxy='flops', max_weight=2.0,
-        warmup_epochs=10,
+        type='RankLossDistiller', proxy='flops', margin=0.0, max_weight=2.0,
+        warmup_epochs=10, pairs='extra_random', num_pairs=2, min_hamming=0,
+        detach_first=True, reduction='sum', ties='first_better',
         base=dict(type='InplaceDistiller',
                   kd_loss=dict(type='KLDivergence', tau=1.0))),
     loss_scale=1.0)  # hapi_wrapper.py: subnet losses summed
