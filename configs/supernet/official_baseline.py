@@ -3,7 +3,7 @@
 # subnets per step, CE + soft-label KD from the frozen pretrained network,
 # losses summed over the subnets, no BN recalibration. Sources per item:
 # docs/recipes.md.
-_base_ = ['./spos.py']
+_base_ = ['./spos.py', '../_base_/recipes/cvpr22_official.py']
 pretrained = 'checkpoints/resnet48_max_pretrained.pth'
 load_from = pretrained
 # The converted pretrained file holds the largest network only: the supernet's
@@ -17,17 +17,18 @@ input_hints = {
     'tools/convert_paddle_checkpoint.py (see README)'
 }
 model = dict(
-    sampler=dict(type='UniformSampler'),
+    sampler={{_base_.cvpr22_official_sampler}},
     distiller=dict(
         type='FixedTeacherDistiller',
         teacher=dict(type='StandaloneResNet',
                      space={{_base_.model.supernet.space}},
                      arch='1558511111111111111111111111111111111111111111111111'),
         checkpoint=pretrained,
-        kd_loss=dict(type='KLDivergence', tau=1.0), ce_weight=1.0,
-        kd_weight=1.0),
-    num_subnets=2,
-    loss_scale=1.0)  # summed over the 2 subnets (no 1/K)
+        kd_loss={{_base_.cvpr22_official_kd_loss}},
+        ce_weight={{_base_.cvpr22_official_ce_weight}},
+        kd_weight={{_base_.cvpr22_official_kd_weight}}),
+    num_subnets={{_base_.cvpr22_official_num_subnets}},
+    loss_scale={{_base_.cvpr22_official_loss_scale}})
 
 # train_supernet.py: Momentum 0.9 without Nesterov, wd 3e-5, lr 0.001 per 256
 # images = 0.004 at 4 GPUs x 256; LinearWarmup over 5 epochs, then a cosine
@@ -45,4 +46,4 @@ train_cfg = dict(max_epochs=70)
 # lr 0.004 is for 4 x 256 images per step; --auto-scale-lr rescales it
 auto_scale_lr = dict(base_batch_size=1024)
 # eval mode: the supernet's shared running statistics, top-1
-scoring_cfg = dict(_delete_=True, bn_mode='supernet', score='top1')
+scoring_cfg = {{_base_.cvpr22_official_scoring}}

@@ -9,7 +9,8 @@
 # docs/recipes.md.
 _base_ = [
     '../_base_/models/resnet48_supernet.py', '../_base_/datasets/imagenet.py',
-    '../_base_/schedules/imagenet_sgd.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/imagenet_sgd.py', '../_base_/default_runtime.py',
+    '../_base_/recipes/pinas.py'
 ]
 work_dir = 'work_dirs/pinas_stage1'
 pretrained = 'checkpoints/resnet48_max_pretrained.pth'
@@ -28,14 +29,14 @@ model = dict(
     supernet={{_base_.model.supernet}},
     # pinasv2.py NonLinearNeckV1(512, 512, 128): Linear-ReLU-Linear, no BN
     neck_channels=(512, 128),
-    neck_norm=False,
-    temperature=0.1,
+    neck_norm={{_base_.pinas_stage1_neck_norm}},
+    temperature={{_base_.pinas_stage1_temperature}},
     queue_size=40960,
     momentum=0.999,
     # resofa_moco.py: update_mean_teacher before the keys; the teacher
     # wrapper runs in eval mode (ofa.py), keys use running statistics
-    momentum_update_first=True,
-    key_encoder_eval=True)
+    momentum_update_first={{_base_.pinas_stage1_update_first}},
+    key_encoder_eval={{_base_.pinas_stage1_key_encoder_eval}})
 
 data_preprocessor = dict(
     _delete_=True, type='mmpretrain.SelfSupDataPreprocessor',

@@ -1,7 +1,7 @@
 # CVPR 2022 1st place, stage 2: inherit the stage-1 (contrastive) weights,
 # frozen pretrained teacher, biased sampling: draw 400 candidates, keep the 4
 # largest by a size proxy, every 3rd step add one uniform subnet.
-_base_ = ['./official_baseline.py']
+_base_ = ['./official_baseline.py', '../_base_/recipes/pinas.py']
 load_from = 'work_dirs/pinas_stage1/epoch_1.pth'
 # The stage-1 checkpoint fills every supernet tensor; it has no teacher (loaded
 # from its own file) and holds the neck, momentum encoder and queue of stage 1:
@@ -10,9 +10,7 @@ allow_partial_load = True
 model = dict(
     # hapi_wrapper.py: 400 candidates ranked by arch2size (channel sum with
     # stage weights 64 / 70.4 / 108.8 / 121.6), kept in a dict keyed by size
-    sampler=dict(_delete_=True, type='BiasedSizeSampler', num_candidates=400,
-                 keep=4, uniform_every=3, proxy='channel_sum',
-                 distinct_sizes=True),
+    sampler={{_base_.pinas_stage2_sampler}},
     # SampleMethod.py theSM('random'): candidates only within the 45k test
     # file's ranges (ratio codes 1-3 in the stem and stages 1-2, 1-5 in
     # stage 3, 1-7 in stage 4; every depth)

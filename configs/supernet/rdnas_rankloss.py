@@ -3,24 +3,15 @@
 # on 2 extra pairs of fresh random subnets per step, weight min(2, epoch /
 # 10). Only proxies, never ground truth, reach the loss.
 # rdnas_rankloss_zen.py: the Zen-score variant. Sources: docs/recipes.md.
-_base_ = ['./spos.py']
+_base_ = ['./spos.py', '../_base_/recipes/rdnas.py']
 model = dict(
     # train_supernet.sh: the resnet48_mish backbone, Mish after each
     # residual addition (resnet_mish.py); every network of the space,
     # exported and standalone ones included, follows the space
     supernet=dict(space=dict(outer_activation='mish')),
-    sampler=dict(type='SandwichSampler', n=4),
-    # hapi_wrapper.py / pairwise_rank.py: 2 extra pairs of uniform subnets
-    # per step feed only the rank loss; relu(loss2 - loss1.detach()) when
-    # arch1 ranks lower, else relu(loss1.detach() - loss2) (ties count as
-    # "first better"); summed over the pairs
-    distiller=dict(
-        type='RankLossDistiller', proxy='flops', margin=0.0, max_weight=2.0,
-        warmup_epochs=10, pairs='extra_random', num_pairs=2, min_hamming=0,
-        detach_first=True, reduction='sum', ties='first_better',
-        base=dict(type='InplaceDistiller',
-                  kd_loss=dict(type='KLDivergence', tau=1.0))),
-    loss_scale=1.0)  # hapi_wrapper.py: subnet losses summed
+    sampler={{_base_.rdnas_sampler}},
+    distiller={{_base_.rdnas_distiller}},
+    loss_scale={{_base_.rdnas_loss_scale}})
 
 # pprp train_supernet.py: the student starts from the official pretrained
 # weights with channels reordered (a partial load: the file holds the
@@ -47,4 +38,4 @@ param_scheduler = [
 ]
 train_cfg = dict(max_epochs=70)
 # eval_supernet.py: eval mode (running statistics), top-1
-scoring_cfg = dict(_delete_=True, bn_mode='supernet', score='top1')
+scoring_cfg = {{_base_.rdnas_scoring}}

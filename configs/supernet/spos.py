@@ -1,9 +1,10 @@
 # SPOS (Guo et al. 2020): one uniformly sampled subnet per step, hard CE.
 _base_ = [
     '../_base_/models/resnet48_supernet.py', '../_base_/datasets/imagenet.py',
-    '../_base_/schedules/imagenet_sgd.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/imagenet_sgd.py', '../_base_/default_runtime.py',
+    '../_base_/recipes/spos.py'
 ]
-model = dict(sampler=dict(type='UniformSampler'))
+model = dict(sampler={{_base_.spos_sampler}})
 
 # SPOS (Guo et al., ECCV 2020, sec. 3.3): BN statistics of each subnet are
 # recomputed on a random subset of 20,000 training images before evaluation.

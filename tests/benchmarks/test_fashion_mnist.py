@@ -270,3 +270,57 @@ def test_ground_truth_never_reaches_training_configs():
                     if 'ground_truth' in text or 'runs.jsonl' in text:
                         hits.append(os.path.join(dirpath, name))
     assert hits == []
+
+
+def test_teacher_supernet_init_is_the_reordered_largest_network(bench,
+                                                                space):
+    """The benchmark's stand-in for the converted official weights: the
+    largest network's function, channels sorted by importance, loadable
+    into the recipe configs' supernet."""
+    from nasbench_cvpr.models import ResNetSupernet, StandaloneResNet
+    torch.manual_seed(0)
+    teacher = StandaloneResNet(space, arch=space.max_code()).eval()
+    with torch.no_grad():  # BN statistics off their init
+        for m in teacher.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.uniform_(0.5, 1.5)
+    init = bench['train_teacher'].supernet_init(space, teacher.state_dict())
+    assert init['meta']['reordered']
+    state = init['state_dict']
+    assert all(k.startswith('supernet.') for k in state)
+    supernet = ResNetSupernet(space)
+    missing = supernet.load_state_dict(
+        {k[len('supernet.'):]: v for k, v in state.items()}, strict=False)
+    assert not missing.unexpected_keys
+    supernet.set_max_arch()
+    supernet.eval()
+    x = torch.randn(4, 1, 28, 28)
+    with torch.no_grad():
+        assert (supernet(x) - teacher(x)).abs().max() <= 1e-4
+    # reordered: the first stem channel is the most important, not the first
+    teacher_stem = teacher.state_dict()['stem.conv.weight']
+    assert not torch.equal(state['supernet.stem.conv.weight'], teacher_stem)
+
+
+def test_recipe_table_reports_each_recipes_own_protocol(bench):
+    run_recipes = bench['run_recipes']
+    own = run_recipes.own_protocol(
+        os.path.join('configs', 'supernet', 'fashion_official_baseline.py'))
+    assert own == dict(bn_mode='supernet', score='top1')
+    assert run_recipes.own_protocol(os.path.join(
+        'configs', 'supernet', 'fashion_fairnas.py')) == dict(
+            bn_mode='recalibrate', score='top1')
+    row = dict(score_seconds=1.0,
+               top1=dict(kendall_tau=0.5, pearson=0.6, n=48),
+               neg_ce=dict(kendall_tau=0.4, pearson=0.5, n=48))
+    results = dict(official_baseline=dict(
+        k=2, epochs=4, train_seconds=10.0, own_protocol=own,
+        scores=dict(supernet=row, recalibrate=dict(
+            row, top1=dict(kendall_tau=0.1, pearson=0.2, n=48)))))
+    refs = dict(metrics=dict(ema_neg_ce=dict(
+        split_half=dict(mean_tau=0.8),
+        proxies=dict(params=dict(kendall_tau=0.45)))))
+    table = run_recipes.markdown_table(results, refs, 'ema_neg_ce')
+    assert '| official_baseline | supernet | top1 | 0.500 | +0.050 |' in table
