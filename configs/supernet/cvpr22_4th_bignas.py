@@ -11,10 +11,13 @@ model = dict(
                   max_net_dropout=0.2, max_net_drop_connect=0.2,
                   drop_connect_stages=2),
     distiller=dict(teacher_label_smoothing=0.1),
+    # train_supernet.py / nas_dynamic_model.py: the largest net at 224, the
+    # smallest at 128, the others at a side drawn from {128, 160, 192, 224}
+    # (here the 224 crop is resized; they cropped at that size)
+    input_resolutions=[128, 160, 192, 224],
     loss_scale=1.0)
 # DatasetLoader_imagenet.py: ColorJitter(0.5, 0.5) + RandomRotation(15)
-# before RandomResizedCrop + flip (their resolutions 128-224 per subnet are
-# not modelled: every subnet sees 224)
+# before RandomResizedCrop + flip
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='ColorJitter', brightness=0.5, contrast=0.5),

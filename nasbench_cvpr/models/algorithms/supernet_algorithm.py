@@ -58,6 +58,13 @@ class SupernetAlgorithm(BaseModel):
             set it). The supernet, the distiller (e.g. the inplace teacher,
             the max code of the full space) and validation keep the full
             space. ``None``: the sampler gets the supernet's space.
+        input_resolutions: Train each subnet at its own input side (the
+            CVPR 2022 4th place: 128-224): the largest subnet at the
+            largest, the smallest at the smallest, every other one at a
+            side drawn per subnet from this list (a generator saved in
+            :meth:`train_state`). The batch is resized bilinearly; the
+            in-place teacher's logits (largest side) teach every student.
+            ``None``: the batch as it comes.
     """
 
     def __init__(self,
@@ -68,7 +75,8 @@ class SupernetAlgorithm(BaseModel):
                  loss_scale: Union[str, float] = 'mean',
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None,
-                 sampling_space: Optional[dict] = None) -> None:
+                 sampling_space: Optional[dict] = None,
+                 input_resolutions: Optional[List[int]] = None) -> None:
         if data_preprocessor is None:
             data_preprocessor = dict(type='mmpretrain.ClsDataPreprocessor')
         with package_scope():  # nested configs see this package
@@ -104,6 +112,16 @@ class SupernetAlgorithm(BaseModel):
         self.num_subnets = num_subnets or fixed or 1
         self.loss_scale = loss_scale
         self.epoch = 0
+        self.input_resolutions: Optional[List[int]] = None
+        self.resolution_rng: Optional[random.Random] = None
+        if input_resolutions is not None:
+            sides = sorted({int(r) for r in input_resolutions})
+            if not sides or sides[0] < 1:
+                raise ValueError(f'input_resolutions must be positive sides, '
+                                 f'got {input_resolutions!r}')
+            self.input_resolutions = sides
+            self.resolution_rng = random.Random(
+                f'resolutions/{getattr(self.sampler, "seed", 0)}')
         # only built (and checkpointed) for distillers that ask for it
         self.extra_rng: Optional[random.Random] = None
         if self.distiller.num_extra_codes:
@@ -133,6 +151,8 @@ class SupernetAlgorithm(BaseModel):
         state = dict(sampler=self.sampler.state_dict(), epoch=self.epoch)
         if self.extra_rng is not None:
             state['extra_rng'] = rng_state_to_dict(self.extra_rng)
+        if self.resolution_rng is not None:
+            state['resolution_rng'] = rng_state_to_dict(self.resolution_rng)
         return state
 
     def load_train_state(self, state: dict) -> None:
@@ -141,6 +161,8 @@ class SupernetAlgorithm(BaseModel):
         self.sampler.load_state_dict(state['sampler'])
         if self.extra_rng is not None and 'extra_rng' in state:
             rng_state_from_dict(self.extra_rng, state['extra_rng'])
+        if self.resolution_rng is not None and 'resolution_rng' in state:
+            rng_state_from_dict(self.resolution_rng, state['resolution_rng'])
         self.set_epoch(int(state['epoch']))
 
     def set_epoch(self, epoch: int) -> None:
@@ -194,6 +216,32 @@ class SupernetAlgorithm(BaseModel):
             total = total + value
         return total
 
+    def step_resolutions(self, codes: List[str]) -> List[Optional[int]]:
+        """Input side of each code of the step (``None``: unchanged)."""
+        if self.input_resolutions is None:
+            return [None] * len(codes)
+        sides = self.input_resolutions
+        max_code = self.space.canonical(self.space.max_code())
+        min_code = self.space.canonical(self.space.min_code())
+        out = []
+        for code in codes:
+            canonical = self.space.canonical(code)
+            if canonical == max_code:
+                out.append(sides[-1])
+            elif canonical == min_code:
+                out.append(sides[0])
+            else:
+                out.append(self.resolution_rng.choice(sides))
+        return out
+
+    @staticmethod
+    def resize(inputs: Tensor, side: Optional[int]) -> Tensor:
+        """``inputs`` resized bilinearly to ``side`` x ``side``."""
+        if side is None or tuple(inputs.shape[-2:]) == (side, side):
+            return inputs
+        return torch.nn.functional.interpolate(
+            inputs, size=(side, side), mode='bilinear', align_corners=False)
+
     def train_step(self, data: Union[dict, tuple, list],
                    optim_wrapper: OptimWrapper) -> Dict[str, Tensor]:
         data = self.data_preprocessor(data, True)
@@ -201,6 +249,7 @@ class SupernetAlgorithm(BaseModel):
         labels = torch.cat(
             [s.gt_label for s in data['data_samples']]).to(inputs.device)
         codes = self.step_codes()
+        sides = self.step_resolutions(codes)
         extra_codes = self.extra_codes(codes)
         scale = 1.0 / len(codes) if self.loss_scale == 'mean' \
             else float(self.loss_scale)
@@ -213,7 +262,7 @@ class SupernetAlgorithm(BaseModel):
         with optim_wrapper.optim_context(self):
             for i, code in enumerate(codes):
                 self.supernet.set_arch(code)
-                logits = self.supernet(inputs)
+                logits = self.supernet(self.resize(inputs, sides[i]))
                 is_teacher = inplace and i == 0
                 losses = self.distiller.subnet_loss(
                     logits, labels, None if is_teacher else teacher_logits,
