@@ -6,7 +6,7 @@ Usage::
         [--resume] [--skip-invalid]
         [--bn-mode supernet|recalibrate|batch_stats] [--score top1|neg_ce]
         [--calib-num-images N] [--eval-num-images N]
-        [--batch-size N] [--limit N] [--cfg-options k=v ...] [--launcher none|pytorch]
+        [--batch-size N] [--limit N] [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
 
 Runs :class:`SubnetScoringLoop` as the Runner's test loop. Defaults come from
 the config's ``scoring_cfg`` (dict of the loop's arguments) and the options
@@ -52,7 +52,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='score only the first N codes of the file')
     parser.add_argument('--work-dir')
     parser.add_argument('--cfg-options', nargs='+', default=None)
-    parser.add_argument('--launcher', choices=['none', 'pytorch'],
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
                         default='none')
     parser.add_argument('--local-rank', '--local_rank', type=int, default=0)
     return parser.parse_args(argv)
@@ -95,8 +95,8 @@ def main(argv=None) -> int:
     if missing:
         print('\n'.join(missing), file=sys.stderr)
         return INPUT_ERROR_STATUS
-    if args.launcher == 'pytorch':
-        init_process_group()
+    if args.launcher != 'none':
+        init_process_group(args.launcher)
     try:
         runner = RUNNERS.build(cfg)
         runner.test()

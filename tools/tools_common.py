@@ -2,12 +2,54 @@
 import os
 
 
-def init_process_group() -> str:
-    """Start the default process group from torchrun's environment."""
+#: Launchers of the tools (``--launcher``).
+LAUNCHERS = ('none', 'pytorch', 'slurm')
+
+
+def slurm_master_addr(nodelist: str) -> str:
+    """The first host of a Slurm node list (``scontrol show hostnames``)."""
+    import subprocess
+    out = subprocess.run(['scontrol', 'show', 'hostnames', nodelist],
+                         check=True, capture_output=True, text=True).stdout
+    return out.split()[0]
+
+
+def set_env_from_slurm(environ=os.environ) -> None:
+    """Fill torch's ``env://`` variables from a Slurm task's environment.
+
+    ``RANK`` = ``SLURM_PROCID``, ``WORLD_SIZE`` = ``SLURM_NTASKS``,
+    ``LOCAL_RANK`` = ``SLURM_LOCALID``; ``MASTER_ADDR`` (unless set) is the
+    first node of ``SLURM_NODELIST``, ``MASTER_PORT`` (unless set) 29500.
+
+    Args:
+        environ: The environment to read and update.
+    """
+    missing = [k for k in ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_LOCALID',
+                           'SLURM_NODELIST') if k not in environ]
+    if missing:
+        raise SystemExit(f'error: --launcher slurm needs a Slurm task (srun); '
+                         f'{", ".join(missing)} not set')
+    environ['RANK'] = environ['SLURM_PROCID']
+    environ['WORLD_SIZE'] = environ['SLURM_NTASKS']
+    environ['LOCAL_RANK'] = environ['SLURM_LOCALID']
+    if 'MASTER_ADDR' not in environ:
+        environ['MASTER_ADDR'] = slurm_master_addr(environ['SLURM_NODELIST'])
+    environ.setdefault('MASTER_PORT', '29500')
+
+
+def init_process_group(launcher: str = 'pytorch') -> str:
+    """Start the default process group from the launcher's environment
+    (torchrun's, or a Slurm task's); nccl with CUDA, gloo otherwise.
+
+    Args:
+        launcher: ``'pytorch'`` or ``'slurm'``.
+    """
     import torch
     import torch.distributed as dist
     if dist.is_initialized():
         return dist.get_backend()
+    if launcher == 'slurm':
+        set_env_from_slurm()
     if torch.cuda.is_available():
         torch.cuda.set_device(int(os.environ['LOCAL_RANK']))
         backend = 'nccl'

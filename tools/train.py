@@ -3,7 +3,7 @@
 Usage::
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
-        [--cfg-options k=v ...] [--launcher none|pytorch]
+        [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
 
 A missing or unreadable input (a checkpoint, the teacher, a data set that is
 not on disk and cannot be downloaded, an arch file of a sampler) gets one line
@@ -35,7 +35,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the lr by (processes x batch per '
                         'process) / auto_scale_lr.base_batch_size')
-    parser.add_argument('--launcher', choices=['none', 'pytorch'],
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
                         default='none')
     # torch < 2 launchers pass --local_rank, torch 2 passes --local-rank
     parser.add_argument('--local-rank', '--local_rank', type=int, default=0)
@@ -79,8 +79,8 @@ def main(argv=None) -> int:
 
     from nasbench_cvpr.registry import RUNNERS
     cfg.setdefault('runner_type', 'NASRunner')
-    if args.launcher == 'pytorch':
-        init_process_group()
+    if args.launcher != 'none':
+        init_process_group(args.launcher)
     try:
         runner = RUNNERS.build(cfg)
         runner.train()
