@@ -159,12 +159,12 @@ def main(argv=None) -> int:
               f'{args.config} (or use --bn-mode supernet)', file=sys.stderr)
         return 2
     if bn_mode == 'recalibrate':
-        calib = [inputs for inputs, _ in calibration_batches(
+        calib = calibration_batches(
             model.data_preprocessor, cfg.test_dataloader,
             settings.get('calib_dataloader'),
             settings.get('calib_num_images', DEFAULT_CALIB_NUM_IMAGES),
             settings.get('calib_seed', 0), settings.get('batch_size'),
-            settings.get('calib_batch_size'))]
+            settings.get('calib_batch_size')).inputs()
     elif bn_mode == 'batch_stats':
         print('warning: scores with bn_mode batch_stats use per-batch '
               'statistics; the exported network keeps the supernet\'s',
