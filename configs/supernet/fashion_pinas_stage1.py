@@ -32,14 +32,11 @@ model = dict(
 data_preprocessor = dict(
     _delete_=True, type='mmpretrain.SelfSupDataPreprocessor',
     mean=[72.940], std=[90.021], to_rgb=False)
-# two views per image: shifted crop, flip, brightness/contrast jitter (no
-# scale-changing crop or blur at 28x28)
+# the team's views (train_supernet_pinas_stage1.py): two independent
+# RandomResizedCrop(0.08-1) + flip views, at the benchmark's 28 x 28
 view_pipeline = [
-    dict(type='RandomCrop', crop_size=28, padding=2),
+    dict(type='RandomResizedCrop', scale=28, crop_ratio_range=(0.08, 1.0)),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='RandomApply',
-         transforms=[dict(type='ColorJitter', brightness=0.3, contrast=0.3)],
-         prob=0.8),
 ]
 train_pipeline = [
     dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
