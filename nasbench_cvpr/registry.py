@@ -61,3 +61,5 @@ DISTILLERS = Registry('distiller', scope=SCOPE,
                       locations=['nasbench_cvpr.models.distillers'])
 PROXIES = Registry('zero-cost proxy', scope=SCOPE,
                    locations=['nasbench_cvpr.models.proxies'])
+PARTITIONS = Registry('space partition', scope=SCOPE,
+                      locations=['nasbench_cvpr.models.fewshot'])
