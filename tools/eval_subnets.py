@@ -64,8 +64,8 @@ def main(argv=None) -> int:
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     from input_checks import (INPUT_ERROR_STATUS, checkpoint_error_line,
                               download_error_line, missing_inputs)
-    from tools_common import (destroy_process_group, init_process_group,
-                              load_config, teachers_from_checkpoint)
+    from tools_common import (load_config, process_group,
+                              teachers_from_checkpoint)
 
     from nasbench_cvpr.registry import RUNNERS
     from nasbench_cvpr.spaces import ArchFileError
@@ -95,24 +95,21 @@ def main(argv=None) -> int:
     if missing:
         print('\n'.join(missing), file=sys.stderr)
         return INPUT_ERROR_STATUS
-    if args.launcher != 'none':
-        init_process_group(args.launcher)
-    try:
-        runner = RUNNERS.build(cfg)
-        runner.test()
-    except ArchFileError as e:
-        print('\n'.join(e.lines() + [f'error: {e.summary}']),
-              file=sys.stderr)
-        return INPUT_ERROR_STATUS
-    except Exception as e:  # noqa: BLE001 (re-raised unless recognised)
-        line = checkpoint_error_line(e, cfg, args.checkpoint) or \
-            download_error_line(e, cfg)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
-        return INPUT_ERROR_STATUS
-    finally:
-        destroy_process_group()
+    with process_group(args.launcher):
+        try:
+            runner = RUNNERS.build(cfg)
+            runner.test()
+        except ArchFileError as e:
+            print('\n'.join(e.lines() + [f'error: {e.summary}']),
+                  file=sys.stderr)
+            return INPUT_ERROR_STATUS
+        except Exception as e:  # noqa: BLE001 (re-raised unless recognised)
+            line = checkpoint_error_line(e, cfg, args.checkpoint) or \
+                download_error_line(e, cfg)
+            if line is None:
+                raise
+            print(line, file=sys.stderr)
+            return INPUT_ERROR_STATUS
     return 0
 
 

@@ -10,15 +10,6 @@ JOB_NAME=$2
 CONFIG=$3
 CHECKPOINT=$4
 shift 4
-GPUS=${GPUS:-8}
-GPUS_PER_NODE=${GPUS_PER_NODE:-$(( GPUS < 8 ? GPUS : 8 ))}
-CPUS_PER_TASK=${CPUS_PER_TASK:-5}
-SRUN_ARGS=${SRUN_ARGS:-""}
 DIR="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck disable=SC2086  # SRUN_ARGS holds several words on purpose
-exec srun -p "$PARTITION" --job-name="$JOB_NAME" \
-    --gres=gpu:"$GPUS_PER_NODE" --ntasks="$GPUS" \
-    --ntasks-per-node="$GPUS_PER_NODE" --cpus-per-task="$CPUS_PER_TASK" \
-    --kill-on-bad-exit=1 $SRUN_ARGS \
-    "${PYTHON:-python}" -u "$DIR/eval_subnets.py" "$CONFIG" "$CHECKPOINT" \
-    --launcher=slurm "$@"
+exec bash "$DIR/slurm_run.sh" "$PARTITION" "$JOB_NAME" \
+    "$DIR/eval_subnets.py" "$CONFIG" "$CHECKPOINT" --launcher=slurm "$@"

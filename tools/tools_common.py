@@ -1,5 +1,7 @@
 """Helpers shared by the command-line tools."""
+import contextlib
 import os
+from typing import Iterator
 
 
 #: Launchers of the tools (``--launcher``).
@@ -69,6 +71,22 @@ def destroy_process_group() -> None:
     import torch.distributed as dist
     if dist.is_available() and dist.is_initialized():
         dist.destroy_process_group()
+
+
+@contextlib.contextmanager
+def process_group(launcher: str) -> Iterator[None]:
+    """Run the body inside the launcher's process group (none for
+    ``'none'``), destroyed afterwards, on error paths too.
+
+    Args:
+        launcher: One of :data:`LAUNCHERS`.
+    """
+    if launcher != 'none':
+        init_process_group(launcher)
+    try:
+        yield
+    finally:
+        destroy_process_group()
 
 
 def load_config(path: str, cfg_options=None):

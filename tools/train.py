@@ -75,23 +75,20 @@ def main(argv=None) -> int:
     if missing:
         print('\n'.join(missing), file=sys.stderr)
         return INPUT_ERROR_STATUS
-    from tools_common import destroy_process_group, init_process_group
+    from tools_common import process_group
 
     from nasbench_cvpr.registry import RUNNERS
     cfg.setdefault('runner_type', 'NASRunner')
-    if args.launcher != 'none':
-        init_process_group(args.launcher)
-    try:
-        runner = RUNNERS.build(cfg)
-        runner.train()
-    except Exception as e:  # noqa: BLE001 (re-raised unless recognised)
-        line = input_error_line(e, cfg)
-        if line is None:
-            raise
-        print(line, file=sys.stderr)
-        return INPUT_ERROR_STATUS
-    finally:
-        destroy_process_group()
+    with process_group(args.launcher):
+        try:
+            runner = RUNNERS.build(cfg)
+            runner.train()
+        except Exception as e:  # noqa: BLE001 (re-raised unless recognised)
+            line = input_error_line(e, cfg)
+            if line is None:
+                raise
+            print(line, file=sys.stderr)
+            return INPUT_ERROR_STATUS
     return 0
 
 

@@ -42,14 +42,14 @@ def supernet_init(space, standalone_state: dict) -> dict:
         space: The benchmark's search space.
         standalone_state: ``StandaloneResNet`` state dict of its max code.
     """
-    from nasbench_cvpr.models import ResNetSupernet
-    from nasbench_cvpr.models.channel_reorder import reorder_supernet_channels_
-    supernet = ResNetSupernet(space)
-    supernet.load_state_dict(standalone_state, strict=False)
-    reorder_supernet_channels_(supernet)
-    state = supernet.state_dict()
-    return dict(state_dict={f'supernet.{k}': state[k].contiguous()
-                            for k in standalone_state},
+    from nasbench_cvpr.models.channel_reorder import reorder_channels
+
+    # the largest network's keys are the supernet's names (the converter
+    # reorders its Paddle output the same way)
+    state = reorder_channels(standalone_state,
+                             space.decode(space.max_code()))
+    return dict(state_dict={f'supernet.{k}': v.contiguous()
+                            for k, v in state.items()},
                 meta=dict(arch=space.max_code(), reordered=True))
 
 

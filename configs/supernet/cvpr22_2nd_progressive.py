@@ -3,7 +3,7 @@
 # from the official pretrained weights, 4 subnets per step; moving-average BN
 # recalibration with 50 x 256 training images at scoring time. (Their later
 # NSAS and few-shot stages are not included.) Sources: docs/recipes.md.
-_base_ = ['./spos.py']
+_base_ = ['./spos.py', '../_base_/recipes/official_weights.py']
 model = dict(
     sampler=dict(_delete_=True, type='StagedRangeSampler',
                  stages='cvpr22_2nd'),
@@ -33,13 +33,10 @@ scoring_cfg = dict(
 # (no channel reordering), 4 subnets per step, losses summed, Momentum 0.9,
 # wd 3e-5, lr 0.001 per 256 images = 0.008 at 8 GPUs x 256, six cosine
 # cycles of 5/10/15/5/10/25 epochs at 1x/2x/4x/1x/2x/4x the base lr.
-pretrained = 'checkpoints/resnet48_max_pretrained_noreorder.pth'
+pretrained = {{_base_.official_weights_noreorder}}
 load_from = pretrained
 allow_partial_load = True
-input_hints = {
-    pretrained: 'convert the official Paddle weights with '
-    'tools/convert_paddle_checkpoint.py (without --reorder; see README)'
-}
+input_hints = {{_base_.official_weights_hints}}
 train_dataloader = dict(batch_size=256)
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.008, momentum=0.9, weight_decay=3e-5,

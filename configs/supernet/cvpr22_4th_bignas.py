@@ -2,7 +2,7 @@
 # momentum 0 during supernet training (running statistics stay untouched),
 # BN recalibration on 65 validation batches at scoring time. (Their few-shot
 # groups are not included.)
-_base_ = ['./bignas_sandwich.py']
+_base_ = ['./bignas_sandwich.py', '../_base_/datasets/random_rotation.py']
 # nas_dynamic_model.py: BN momentum 0 (bn_param (0., 1e-5)), last BN gamma of
 # each block zero-initialised, dropout 0.2 and drop-connect 0.2 (last two
 # stages) on the largest net; label smoothing 0.1 on its CE; summed losses
@@ -21,9 +21,7 @@ model = dict(
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='ColorJitter', brightness=0.5, contrast=0.5),
-    dict(type='Rotate', magnitude_level=10, magnitude_range=(0, 15),
-         magnitude_std='inf', total_level=10, prob=1.0,
-         random_negative_prob=0.5, pad_val=0, interpolation='nearest'),
+    {{_base_.random_rotation_15}},
     dict(type='RandomResizedCrop', scale=224),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackInputs'),

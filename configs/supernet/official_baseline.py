@@ -3,8 +3,11 @@
 # subnets per step, CE + soft-label KD from the frozen pretrained network,
 # losses summed over the subnets, no BN recalibration. Sources per item:
 # docs/recipes.md.
-_base_ = ['./spos.py', '../_base_/recipes/cvpr22_official.py']
-pretrained = 'checkpoints/resnet48_max_pretrained.pth'
+_base_ = [
+    './spos.py', '../_base_/recipes/cvpr22_official.py',
+    '../_base_/recipes/official_weights.py'
+]
+pretrained = {{_base_.official_weights}}
 load_from = pretrained
 # The converted pretrained file holds the largest network only: the supernet's
 # other projections, channel masks and BN counters and the teacher (loaded
@@ -12,10 +15,7 @@ load_from = pretrained
 allow_partial_load = True
 # How to make the input files (tools/train.py and tools/eval_subnets.py print
 # the hint, one line, when a file is missing).
-input_hints = {
-    pretrained: 'convert the official Paddle weights with '
-    'tools/convert_paddle_checkpoint.py (see README)'
-}
+input_hints = {{_base_.official_weights_hints}}
 model = dict(
     sampler={{_base_.cvpr22_official_sampler}},
     distiller=dict(

@@ -10,18 +10,15 @@
 _base_ = [
     '../_base_/models/resnet48_supernet.py', '../_base_/datasets/imagenet.py',
     '../_base_/schedules/imagenet_sgd.py', '../_base_/default_runtime.py',
-    '../_base_/recipes/pinas.py'
+    '../_base_/recipes/pinas.py', '../_base_/recipes/official_weights.py'
 ]
 work_dir = 'work_dirs/pinas_stage1'
-pretrained = 'checkpoints/resnet48_max_pretrained.pth'
+pretrained = {{_base_.official_weights}}
 load_from = pretrained
 # the file holds the largest network only: the neck, the key encoder (set
 # from the loaded weights) and the queue are not in it
 allow_partial_load = True
-input_hints = {
-    pretrained: 'convert the official Paddle weights with '
-    'tools/convert_paddle_checkpoint.py --reorder (see README)'
-}
+input_hints = {{_base_.official_weights_hints}}
 
 model = dict(
     _delete_=True,

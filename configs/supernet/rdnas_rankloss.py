@@ -3,7 +3,10 @@
 # on 2 extra pairs of fresh random subnets per step, weight min(2, epoch /
 # 10). Only proxies, never ground truth, reach the loss.
 # rdnas_rankloss_zen.py: the Zen-score variant. Sources: docs/recipes.md.
-_base_ = ['./spos.py', '../_base_/recipes/rdnas.py']
+_base_ = [
+    './spos.py', '../_base_/recipes/rdnas.py',
+    '../_base_/recipes/official_weights.py'
+]
 model = dict(
     # train_supernet.sh: the resnet48_mish backbone, Mish after each
     # residual addition (resnet_mish.py); every network of the space,
@@ -17,13 +20,10 @@ model = dict(
 # weights with channels reordered (a partial load: the file holds the
 # largest network only); Momentum 0.9 without Nesterov, wd 0, lr 0.001 per
 # 256 images per GPU.
-pretrained = 'checkpoints/resnet48_max_pretrained.pth'
+pretrained = {{_base_.official_weights}}
 load_from = pretrained
 allow_partial_load = True
-input_hints = {
-    pretrained: 'convert the official Paddle weights with '
-    'tools/convert_paddle_checkpoint.py --reorder (see README)'
-}
+input_hints = {{_base_.official_weights_hints}}
 train_dataloader = dict(batch_size=256)
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.001, momentum=0.9, weight_decay=0.0,

@@ -17,7 +17,8 @@ Rules (shared by every tool, loop and sampler that reads an arch file):
 import json
 import warnings
 from collections import Counter
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import (Any, Dict, Iterator, List, Mapping, Optional, Sequence,
+                    Tuple)
 
 from .base import BaseSearchSpace
 from .errors import (ArchCodeError, ArchEntryError, ArchFileError,
@@ -111,15 +112,22 @@ def entry_error(key: str, entry: Any,
     return None
 
 
+def _checked_entries(entries: Mapping[str, Any]
+                     ) -> Iterator[Tuple[str, Any, Optional[ArchCodeError]]]:
+    """``(key, entry, entry error or None)`` of every entry in file order
+    (the ``"invalid"`` list of a scores file left out; repeated keys, known
+    to this module's JSON reader, are errors)."""
+    repeats = getattr(entries, 'duplicates', {})
+    for key, entry in entries.items():
+        if key != INVALID_KEY:
+            yield key, entry, entry_error(key, entry, repeats.get(key, 1))
+
+
 def _entry_errors(entries: Mapping[str, Any]
                   ) -> Tuple[Dict[str, dict], List[ArchCodeError]]:
     """Split a parsed file into well-formed entries and entry errors."""
-    repeats = getattr(entries, 'duplicates', {})
     good, errors = {}, []
-    for key, entry in entries.items():
-        if key == INVALID_KEY:
-            continue
-        error = entry_error(key, entry, repeats.get(key, 1))
+    for key, entry, error in _checked_entries(entries):
         if error is None:
             good[key] = _plain(entry)
         else:
@@ -183,12 +191,8 @@ def check_codes(entries: Mapping[str, Any], space: BaseSearchSpace
         and one :class:`ArchCodeError` (naming its key) per invalid entry, in
         file order.
     """
-    repeats = getattr(entries, 'duplicates', {})
     valid, errors = {}, []
-    for key, entry in entries.items():
-        if key == INVALID_KEY:
-            continue
-        error = entry_error(key, entry, repeats.get(key, 1))
+    for key, entry, error in _checked_entries(entries):
         if error is not None:
             errors.append(error)
             continue

@@ -142,47 +142,6 @@ class RestrictedSpace(BaseSearchSpace):
         return self.base.needs_projection(block_index, in_channels,
                                           out_channels, stride)
 
-    # -------------------------------------- geometry: the base space's
-    @property
-    def stem_type(self) -> str:
-        return self.base.stem_type
-
-    @property
-    def in_channels(self) -> int:
-        return self.base.in_channels
-
-    @property
-    def input_size(self) -> int:
-        return self.base.input_size
-
-    @property
-    def num_classes(self) -> int:
-        return self.base.num_classes
-
-    @property
-    def stem_width_options(self) -> Tuple[int, ...]:
-        return self.base.stem_width_options
-
-    @property
-    def stage_width_options(self) -> Tuple[Tuple[int, ...], ...]:
-        return self.base.stage_width_options
-
-    @property
-    def stage_depth_options(self) -> Tuple[Tuple[int, ...], ...]:
-        return self.base.stage_depth_options
-
-    @property
-    def stage_strides(self) -> Tuple[int, ...]:
-        return self.base.stage_strides
-
-    @property
-    def projection_rule(self) -> str:
-        return self.base.projection_rule
-
-    @property
-    def max_depths(self) -> Tuple[int, ...]:
-        return self.base.max_depths
-
     def __getattr__(self, name: str) -> Any:
         # Only reached for names this class lacks: the base space's own
         # extras (ResNet48Space.is_tied, .ratios, .code_length, ...).
@@ -196,3 +155,18 @@ class RestrictedSpace(BaseSearchSpace):
         return (f'RestrictedSpace(base={type(self.base).__name__}, '
                 f'{len(self.restricted_dims())} of {len(self._dims)} choice '
                 'dims restricted)')
+
+
+#: Supernet geometry and network rules read from the base space. Each is a
+#: property: :meth:`RestrictedSpace.__getattr__` alone would miss those
+#: with a class-level default on :class:`BaseSearchSpace` (e.g.
+#: ``projection_rule``, ``outer_activation``), which would shadow the base's.
+BASE_ATTRIBUTES = ('stem_type', 'in_channels', 'input_size', 'num_classes',
+                   'stem_width_options', 'stage_width_options',
+                   'stage_depth_options', 'stage_strides', 'projection_rule',
+                   'outer_activation', 'max_depths')
+for _name in BASE_ATTRIBUTES:
+    setattr(RestrictedSpace, _name,
+            property(lambda self, name=_name: getattr(self.base, name),
+                     doc=f"The base space's ``{_name}``."))
+del _name

@@ -11,6 +11,7 @@ threshold explicitly turns the adjustment off.
 """
 import ctypes
 import ctypes.util
+import functools
 
 #: ``mallopt`` parameter number of ``M_MMAP_THRESHOLD`` (glibc malloc.h).
 M_MMAP_THRESHOLD = -3
@@ -18,6 +19,7 @@ M_MMAP_THRESHOLD = -3
 DEFAULT_MMAP_THRESHOLD = 128 * 1024
 
 
+@functools.lru_cache(maxsize=None)
 def fix_mmap_threshold(threshold: int = DEFAULT_MMAP_THRESHOLD) -> bool:
     """Pin glibc's mmap threshold (disables its dynamic adjustment).
 

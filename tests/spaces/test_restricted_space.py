@@ -312,3 +312,16 @@ def test_arch_file_bad_entries_listed_and_refused(tmp_path):
     assert all(space.contains(e['arch']) for e in list(data.values())[:3])
     with pytest.raises(ArchFileError, match='no such arch file'):
         RestrictedSpace(base, arch_file=str(tmp_path / 'missing.json'))
+
+
+def test_network_rules_come_from_the_base_space():
+    """Attributes with a class default on BaseSearchSpace (projection rule,
+    outer activation) must not shadow the base space's values."""
+    from nasbench_cvpr.spaces import build_space
+    space = build_space(dict(
+        type='RestrictedSpace',
+        base=dict(type='ResNet20Space', outer_activation='mish'),
+        ranges=[None] * len(build_space('resnet20').choice_dims())))
+    assert space.outer_activation == 'mish'
+    assert space.projection_rule == 'stage_start_or_width'
+    assert space.max_depths == space.base.max_depths

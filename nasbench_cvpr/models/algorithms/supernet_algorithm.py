@@ -17,8 +17,9 @@ saved in :meth:`SupernetAlgorithm.train_state`.
 Ground-truth accuracies of architectures have no path into this module: the
 losses see only images, labels and logits (the competitions' core rule).
 """
+import functools
 import random
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 from mmengine.model import BaseModel
@@ -221,8 +222,7 @@ class SupernetAlgorithm(BaseModel):
         if self.input_resolutions is None:
             return [None] * len(codes)
         sides = self.input_resolutions
-        max_code = self.space.canonical(self.space.max_code())
-        min_code = self.space.canonical(self.space.min_code())
+        max_code, min_code = self._extreme_codes
         out = []
         for code in codes:
             canonical = self.space.canonical(code)
@@ -233,6 +233,12 @@ class SupernetAlgorithm(BaseModel):
             else:
                 out.append(self.resolution_rng.choice(sides))
         return out
+
+    @functools.cached_property
+    def _extreme_codes(self) -> Tuple[str, str]:
+        """Canonical max and min codes of the space (fixed per space)."""
+        return (self.space.canonical(self.space.max_code()),
+                self.space.canonical(self.space.min_code()))
 
     @staticmethod
     def resize(inputs: Tensor, side: Optional[int]) -> Tensor:

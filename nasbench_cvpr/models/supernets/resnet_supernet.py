@@ -246,12 +246,15 @@ class ResNetSupernet(BaseModule):
                 block.set_spec(spec, self.shortcut)
         self.fc_mutable.current_choice = arch.out_channels
         self.current_code, self.current_arch = code, arch
-        self._set_max_net_regularisation(arch == self._max_arch)
+        if self.max_net_dropout or self.max_net_drop_connect:
+            self._set_max_net_regularisation(arch == self._max_arch)
         return arch
 
     def _set_max_net_regularisation(self, is_max: bool) -> None:
         """Dropout and drop-connect rates of the largest subnet only."""
         self._max_active = is_max
+        if not self.max_net_drop_connect:
+            return  # every block keeps drop_connect = 0: nothing to set
         first = len(self.layers) - self.drop_connect_stages
         rate = self.max_net_drop_connect if is_max else 0.0
         for s, stage in enumerate(self.layers):
