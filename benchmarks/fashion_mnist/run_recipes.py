@@ -9,7 +9,10 @@ Usage (from the repository root)::
 Each recipe is a ``configs/supernet/fashion_*.py`` config on the benchmark's
 space and task. Equal budget: every recipe gets the same number of subnet
 passes per training image, ``max_epochs = max(1, round(budget / K))`` where K
-is the subnets per step (the table states K x epochs). Each trained supernet
+is the subnets per step (the table states K x epochs). Few-shot and
+grouped-sharing recipes continue another recipe's trained supernet (see
+``CONTINUES``) for the epochs their config sets, on top of that budget; the
+table names the recipe they continue. Each trained supernet
 scores ``archs.json`` with every BN mode (``tools/eval_subnets.py``) and each
 score (top-1 and -CE of the supernet) is compared with the ground truth's
 ``--gt-key`` (Kendall tau, Pearson), next to the reference points (split-half
@@ -42,6 +45,15 @@ RECIPES = {
     'rdnas_rank_loss': ('fashion_rdnas_rankloss.py', 4),
     'official_baseline': ('fashion_official_baseline.py', 2),
     'pinas_stage2': ('fashion_pinas_stage2.py', 4),
+    'fewshot_2nd': ('fashion_fewshot_2nd.py', 1),
+    'grouped_4th': ('fashion_grouped_4th.py', 4),
+}
+#: recipes that continue another recipe's trained supernet: name -> (base
+#: recipe, epochs set by the config). Their passes come on top of the base's
+#: budget; the table compares them with their base.
+CONTINUES = {
+    'fewshot_2nd': ('spos', 3),
+    'grouped_4th': ('sandwich_inplace_kd', 4),
 }
 BN_MODES = ('supernet', 'recalibrate', 'batch_stats')
 SCORES = ('top1', 'neg_ce')
@@ -51,7 +63,7 @@ PRE_STAGES = {
                      'work_dirs/fashion_pinas_stage1/epoch_1.pth'),
 }
 #: recipes distilling from the frozen standalone teacher or starting from it
-NEEDS_TEACHER = ('official_baseline', 'pinas_stage2')
+NEEDS_TEACHER = ('official_baseline', 'pinas_stage2', 'fewshot_2nd')
 TEACHER = 'work_dirs/fashion_bench/teacher_max.pth'
 
 
@@ -81,7 +93,15 @@ def train_and_score(name: str, budget: int, work_root: str,
     os.makedirs(work, exist_ok=True)
     log = os.path.join(work, 'bench.log')
     epochs = max(1, round(budget / k))
-    entry.update(config=config, k=k, epochs=epochs,
+    base = None
+    if name in CONTINUES:
+        base, epochs = CONTINUES[name]
+        base_ckpt = config_load_from(config)
+        if not os.path.exists(os.path.join(ROOT, base_ckpt)):
+            raise SystemExit(f'error: {name} continues {base}: run '
+                             f'--recipes {base} first ({base_ckpt} is '
+                             'missing)')
+    entry.update(config=config, k=k, epochs=epochs, continues=base,
                  own_protocol=own_protocol(config))
     entry.setdefault('scores', {})
     if name in NEEDS_TEACHER and not os.path.exists(os.path.join(ROOT,
@@ -97,12 +117,15 @@ def train_and_score(name: str, budget: int, work_root: str,
                  os.path.join('configs', 'supernet', pre_config)], log)
     ckpt = os.path.join(work, f'epoch_{epochs}.pth')
     if not os.path.exists(ckpt):
+        # a continuing recipe keeps its config's epochs and schedule
+        options = [] if base else [
+            '--cfg-options', f'max_epochs={epochs}',
+            f'train_cfg.max_epochs={epochs}',
+            f'train_cfg.val_interval={epochs}',
+            f'param_scheduler.1.T_max={epochs}']
         entry['train_seconds'] = run(
             [sys.executable, 'tools/train.py', config, '--work-dir', work,
-             '--cfg-options', f'max_epochs={epochs}',
-             f'train_cfg.max_epochs={epochs}',
-             f'train_cfg.val_interval={epochs}',
-             f'param_scheduler.1.T_max={epochs}'], log)
+             *options], log)
     for mode in BN_MODES:
         out = os.path.join(work, f'scores_{mode}.json')
         if mode in entry['scores'] and os.path.exists(out):
@@ -114,6 +137,12 @@ def train_and_score(name: str, budget: int, work_root: str,
         entry['scores'][mode] = dict(
             file=os.path.relpath(out.replace('.json', '.metrics.json'), ROOT),
             score_seconds=seconds)
+
+
+def config_load_from(config: str) -> str:
+    """The ``load_from`` checkpoint of ``config``."""
+    from mmengine.config import Config
+    return Config.fromfile(os.path.join(ROOT, config)).load_from
 
 
 def own_protocol(config: str) -> dict:
@@ -177,8 +206,10 @@ def markdown_table(results: dict, refs: dict, gt_key: str) -> str:
             gap = f'{tau - proxies[best]:+.3f}' if best else 'n/a'
             rel = f'{tau / reliability:.2f}' if reliability else 'n/a'
             train = e.get('train_seconds')
+            budget = f'{e["k"]} x {e["epochs"]}' + (
+                f' after {e["continues"]}' if e.get('continues') else '')
             lines.append(
-                f'| {name} | {e["k"]} x {e["epochs"]} | {mode} | {tau:.3f} | '
+                f'| {name} | {budget} | {mode} | {tau:.3f} | '
                 f'{row["top1"]["pearson"]:.3f} | {gap} | {rel} | '
                 f'{row["neg_ce"]["kendall_tau"]:.3f} | '
                 + (f'{train:.0f}' if train is not None else 'n/a') +

@@ -79,6 +79,11 @@ class NASRunner(Runner):
                 (re.sub(pattern, replacement, k), v) for k, v in state.items())
         model = self.model.module if is_model_wrapper(self.model) \
             else self.model
+        # a model may take another layout of its weights, e.g. a few-shot
+        # supernet expands a one-shot checkpoint into each of its copies
+        adapt = getattr(model, 'adapt_state_dict', None)
+        if callable(adapt):
+            state = adapt(state)
         match = check_state_dict(
             model.state_dict(), state, filename,
             allow_partial=self._allow_partial_load(),

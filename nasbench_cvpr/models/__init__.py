@@ -1,6 +1,6 @@
 """Models: supernets, static networks, algorithms, samplers, distillers."""
-from . import (algorithms, distillers, proxies,  # noqa: F401 (registration)
-               samplers, standalone_classifier, wrappers)
+from . import (algorithms, distillers, fewshot,  # noqa: F401 (registration)
+               proxies, samplers, standalone_classifier, wrappers)
 from .export import StandaloneResNet, export_subnet
 from .static_resnet import StaticResNet
 from .supernets import ResNetSupernet

@@ -22,9 +22,12 @@ TINY20 = dict(type='ResNet20Space', base_channels=(8, 16, 32), num_classes=5,
 def shrink(model_cfg, tmp_path):
     """Tiny space, small sandwich; a saved teacher for fixed-teacher KD;
     two views and a short queue for contrastive pre-training."""
-    space_type = model_cfg['supernet']['space']['type']
+    supernet = model_cfg['supernet']
+    if supernet['type'] == 'FewShotSupernet':  # the copies' config
+        supernet = supernet['supernet']
+    space_type = supernet['space']['type']
     tiny = TINY48 if space_type == 'ResNet48Space' else TINY20
-    model_cfg['supernet']['space'] = tiny
+    supernet['space'] = tiny
     if model_cfg['type'] == 'ContrastivePretrainAlgorithm':
         # the step below feeds one view; make the second one by a flip
         from mmpretrain.models import ClsDataPreprocessor
@@ -41,6 +44,8 @@ def shrink(model_cfg, tmp_path):
     model_cfg['data_preprocessor'] = dict(
         type='mmpretrain.ClsDataPreprocessor', num_classes=5)
     sampler = model_cfg['sampler']
+    if sampler['type'] == 'GroupSampler':  # draws from its base sampler
+        sampler = sampler['base']
     if sampler['type'] == 'SandwichSampler':
         sampler['n'] = 3
     if sampler['type'] == 'BiasedSizeSampler':
@@ -70,6 +75,8 @@ def shrink(model_cfg, tmp_path):
     if model_cfg.get('num_subnets'):
         model_cfg['num_subnets'] = min(model_cfg['num_subnets'], 3)
     distiller = model_cfg.get('distiller') or {}
+    if distiller.get('type') == 'NSASDistiller':  # wraps the subnets' one
+        distiller = distiller['base']
     if distiller.get('min_hamming'):  # 33 fits 52-character codes only
         distiller['min_hamming'] = 4
     if distiller.get('type') == 'FixedTeacherDistiller':

@@ -111,6 +111,7 @@ class SupernetAlgorithm(BaseModel):
                 f'draws {fixed} codes per step; drop num_subnets or set it '
                 f'to {fixed}')
         self.num_subnets = num_subnets or fixed or 1
+        self._check_partitions()
         self.loss_scale = loss_scale
         self.epoch = 0
         self.input_resolutions: Optional[List[int]] = None
@@ -129,6 +130,18 @@ class SupernetAlgorithm(BaseModel):
             self.extra_rng = random.Random(
                 f'extra_codes/{getattr(self.sampler, "seed", 0)}')
 
+    def _check_partitions(self) -> None:
+        """The sampler's and the distiller's partitions (group sampling,
+        NSAS memories) must be the few-shot supernet's, if they have one."""
+        ref = getattr(self.supernet, 'partition', None)
+        for name, part in (('sampler', getattr(self.sampler, 'partition',
+                                               None)),
+                           ('distiller', getattr(self.distiller, 'partition',
+                                                 None))):
+            if part is not None and ref is not None and part != ref:
+                raise ValueError(f"the {name}'s partition differs from the "
+                                 "supernet's; give both the same config")
+
     def _build_sampling_space(self, cfg: Optional[dict]) -> BaseSearchSpace:
         """The space the sampler draws from: ``cfg`` built around the
         supernet's space, or that space itself if ``cfg`` is ``None``."""
@@ -144,12 +157,21 @@ class SupernetAlgorithm(BaseModel):
         return build_space(dict(cfg, base=self.space))
 
     # --------------------------------------------------------------- state
+    def adapt_state_dict(self, state: dict) -> dict:
+        """A loaded state dict in this model's layout: the supernet may
+        expand another layout of its weights (a one-shot checkpoint into a
+        few-shot or grouped supernet, see ``NASRunner.load_checkpoint``)."""
+        adapt = getattr(self.supernet, 'adapt_state_dict', None)
+        return adapt(state, 'supernet.') if callable(adapt) else state
+
     def train_state(self) -> dict:
         """Sampler state, epoch and, if the distiller draws extra codes,
         their generator (``'extra_rng'``); :class:`SupernetStateHook` saves
         it in every checkpoint (not in the state dict, which mmengine
         broadcasts tensor by tensor)."""
         state = dict(sampler=self.sampler.state_dict(), epoch=self.epoch)
+        if hasattr(self.distiller, 'train_state'):  # e.g. NSAS's memory
+            state['distiller'] = self.distiller.train_state()
         if self.extra_rng is not None:
             state['extra_rng'] = rng_state_to_dict(self.extra_rng)
         if self.resolution_rng is not None:
@@ -160,6 +182,10 @@ class SupernetAlgorithm(BaseModel):
         """Restore what :meth:`train_state` returned (a state without
         ``'extra_rng'`` leaves the extra-code generator as it is)."""
         self.sampler.load_state_dict(state['sampler'])
+        if hasattr(self.distiller, 'load_train_state') and \
+                'distiller' in state:
+            self.distiller.load_train_state(state['distiller'],
+                                            self.sampling_space)
         if self.extra_rng is not None and 'extra_rng' in state:
             rng_state_from_dict(self.extra_rng, state['extra_rng'])
         if self.resolution_rng is not None and 'resolution_rng' in state:

@@ -8,11 +8,12 @@ from .fixed_teacher import (CheckpointMismatchError, FixedTeacherDistiller,
 from .inplace import InplaceDistiller
 from .losses import AlphaDivergence, KLDivergence, build_kd_loss
 from .no_distill import NoDistiller
+from .nsas import NSASDistiller
 from .rank_loss import RankLossDistiller
 
 __all__ = [
     'BaseDistiller', 'build_distiller', 'CheckpointMismatchError',
     'FixedTeacherDistiller', 'load_teacher_checkpoint', 'InplaceDistiller',
     'AlphaDivergence', 'KLDivergence', 'build_kd_loss', 'NoDistiller',
-    'RankLossDistiller'
+    'NSASDistiller', 'RankLossDistiller'
 ]

@@ -71,6 +71,11 @@ class DepthRulePartition(BasePartition):
                 return index
         return len(self.rules)
 
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.rules == self.rules
+
+    __hash__ = None  # mutable rules: not hashable
+
     def describe(self) -> str:
         """One line per group, 1-based stages as the challenge names them."""
         lines = []

@@ -1,9 +1,10 @@
 """Dynamic ops and mutables used by the supernets."""
 from .mutable_channel import PrefixMutableChannel
-from .sliced_ops import (SHARING_MODES, SlicedBatchNorm2d, SlicedConv2d,
-                         SlicedLinear)
+from .sliced_ops import (GROUPED, SHARING_MODES, SlicedBatchNorm2d,
+                         SlicedConv2d, SlicedLinear)
+from .width_groups import WidthGroups
 
 __all__ = [
-    'PrefixMutableChannel', 'SHARING_MODES', 'SlicedBatchNorm2d',
-    'SlicedConv2d', 'SlicedLinear'
+    'GROUPED', 'PrefixMutableChannel', 'SHARING_MODES', 'SlicedBatchNorm2d',
+    'SlicedConv2d', 'SlicedLinear', 'WidthGroups'
 ]

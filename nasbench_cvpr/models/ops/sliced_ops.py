@@ -13,8 +13,13 @@ per output width, sliced by input width) and ``independent`` (one per
 (input, output) width pair). BN variants follow the same keys (its "input"
 is the preceding conv's input width); the FC supports ``full`` and
 ``independent`` (one per input width).
+
+``grouped`` (CVPR 2022 4th place) keeps one max-size copy per width group of
+the stage the layer belongs to (see :class:`WidthGroups`); the copy is
+chosen by the stage's output width, not by the layer's own widths, and is
+prefix-sliced like ``full``.
 """
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -23,7 +28,10 @@ from mmrazor.models.architectures.dynamic_ops import (DynamicBatchNorm2d,
                                                       DynamicLinear)
 from torch import Tensor, nn
 
+from .width_groups import WidthGroups
+
 SHARING_MODES = ('full', 'front', 'end', 'independent')
+GROUPED = 'grouped'
 
 
 def _check_sharing(sharing: str, allowed: Sequence[str] = SHARING_MODES
@@ -32,6 +40,24 @@ def _check_sharing(sharing: str, allowed: Sequence[str] = SHARING_MODES
         raise ValueError(f'sharing must be one of {list(allowed)}, '
                          f'got {sharing!r}')
     return sharing
+
+
+def _check_grouped(sharing: str, groups: Optional[WidthGroups]) -> None:
+    if (sharing == GROUPED) != (groups is not None):
+        raise ValueError(f"sharing {GROUPED!r} needs width groups, and width "
+                         f"groups need sharing {GROUPED!r} (got {sharing!r})")
+
+
+def _copy_slots(bank: Dict[str, List[Tensor]],
+                moves: Sequence[Tuple[int, int]]) -> None:
+    """Copy the tensors of slot ``src`` into slot ``dst`` for every move,
+    reading every source before writing (moves may chain)."""
+    sources = {src: [t.detach().clone() for t in bank[str(src)]]
+               for _, src in moves}
+    with torch.no_grad():
+        for dst, src in moves:
+            for target, value in zip(bank[str(dst)], sources[src]):
+                target.copy_(value)
 
 
 def _bank_key(sharing: str, width_in: int, width_out: int) -> str:
@@ -54,7 +80,22 @@ def _bank_keys(sharing: str, in_options: Sequence[int],
 
 
 class _WidthMixin:
-    """Reads the current widths from the registered mutables."""
+    """Reads the current widths from the registered mutables; under
+    ``grouped`` sharing, the slot from the bound :class:`WidthGroups`."""
+
+    _groups: Optional[WidthGroups] = None
+
+    def _bind_groups(self, groups: Optional[WidthGroups]) -> None:
+        # kept out of the module tree: the supernet registers the selector
+        object.__setattr__(self, '_groups', groups)
+
+    @property
+    def width_groups(self) -> Optional[WidthGroups]:
+        """The selector of ``grouped`` sharing (``None`` otherwise)."""
+        return self._groups
+
+    def _slot(self) -> str:
+        return str(self._groups.current)
 
     def _width(self, attr: str, default: int) -> int:
         mutable = self.mutable_attrs[attr] if attr in self.mutable_attrs \
@@ -71,9 +112,11 @@ class SlicedConv2d(DynamicConv2d, _WidthMixin):
         kernel_size: Square kernel side.
         stride: Stride.
         padding: Zero padding.
-        sharing: ``full``, ``front``, ``end`` or ``independent``.
+        sharing: ``full``, ``front``, ``end``, ``independent`` or
+            ``grouped``.
         in_options: Possible input widths (needed unless ``full``).
         out_options: Possible output widths (needed unless ``full``).
+        groups: The stage's width groups (``grouped`` only).
     """
 
     def __init__(self,
@@ -84,14 +127,21 @@ class SlicedConv2d(DynamicConv2d, _WidthMixin):
                  padding: int = 0,
                  sharing: str = 'full',
                  in_options: Optional[Sequence[int]] = None,
-                 out_options: Optional[Sequence[int]] = None) -> None:
+                 out_options: Optional[Sequence[int]] = None,
+                 groups: Optional[WidthGroups] = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride,
                          padding, bias=False)
-        self.sharing = _check_sharing(sharing)
+        self.sharing = _check_sharing(sharing, SHARING_MODES + (GROUPED, ))
+        _check_grouped(sharing, groups)
+        self._bind_groups(groups)
         self.weight_bank = nn.ParameterDict()
         if sharing != 'full':
-            keys = _bank_keys(sharing, in_options or [in_channels],
-                              out_options or [out_channels])
+            if sharing == GROUPED:
+                keys = {str(g): (in_channels, out_channels)
+                        for g in range(groups.max_groups)}
+            else:
+                keys = _bank_keys(sharing, in_options or [in_channels],
+                                  out_options or [out_channels])
             for key, (i, o) in keys.items():
                 self.weight_bank[key] = nn.Parameter(
                     torch.empty(o, i, kernel_size, kernel_size))
@@ -108,12 +158,21 @@ class SlicedConv2d(DynamicConv2d, _WidthMixin):
         width_in = self._width('in_channels', self.in_channels)
         width_out = self._width('out_channels', self.out_channels)
         if self.sharing == 'full':
-            weight = self.weight[:width_out, :width_in]
+            weight = self.weight
+        elif self.sharing == GROUPED:
+            weight = self.weight_bank[self._slot()]
         else:
             weight = self.weight_bank[_bank_key(self.sharing, width_in,
                                                 width_out)]
-            weight = weight[:width_out, :width_in]
-        return weight, None, self.padding
+        return weight[:width_out, :width_in], None, self.padding
+
+    def copy_slots(self, moves: Sequence[Tuple[int, int]]) -> None:
+        """``grouped``: copy slot ``src`` into slot ``dst`` per move."""
+        _copy_slots({k: [w] for k, w in self.weight_bank.items()}, moves)
+
+    def slot_parameters(self, slot: int) -> List[nn.Parameter]:
+        """``grouped``: the parameters of one weight slot."""
+        return [self.weight_bank[str(slot)]]
 
     def forward(self, x: Tensor) -> Tensor:
         weight, _, padding = self.get_dynamic_params()
@@ -128,9 +187,11 @@ class SlicedBatchNorm2d(DynamicBatchNorm2d, _WidthMixin):
         momentum: Running-statistics momentum (``None``: cumulative average).
         track_running_stats: If ``False``, batch statistics are used in
             training and evaluation alike.
-        sharing: ``full``, ``front``, ``end`` or ``independent``.
+        sharing: ``full``, ``front``, ``end``, ``independent`` or
+            ``grouped``.
         in_options: Input widths of the preceding conv (unless ``full``).
         out_options: Possible widths of this BN (unless ``full``).
+        groups: The stage's width groups (``grouped`` only).
     """
 
     def __init__(self,
@@ -139,15 +200,22 @@ class SlicedBatchNorm2d(DynamicBatchNorm2d, _WidthMixin):
                  track_running_stats: bool = True,
                  sharing: str = 'full',
                  in_options: Optional[Sequence[int]] = None,
-                 out_options: Optional[Sequence[int]] = None) -> None:
+                 out_options: Optional[Sequence[int]] = None,
+                 groups: Optional[WidthGroups] = None) -> None:
         super().__init__(num_features, momentum=momentum,
                          track_running_stats=track_running_stats)
-        self.sharing = _check_sharing(sharing)
+        self.sharing = _check_sharing(sharing, SHARING_MODES + (GROUPED, ))
+        _check_grouped(sharing, groups)
+        self._bind_groups(groups)
         self.bank = nn.ModuleDict()
         self._input_mutable = None
         if sharing != 'full':
-            keys = _bank_keys(sharing, in_options or [num_features],
-                              out_options or [num_features])
+            if sharing == GROUPED:
+                keys = {str(g): (num_features, num_features)
+                        for g in range(groups.max_groups)}
+            else:
+                keys = _bank_keys(sharing, in_options or [num_features],
+                                  out_options or [num_features])
             for key, (_, o) in keys.items():
                 self.bank[key] = nn.BatchNorm2d(
                     o, momentum=momentum,
@@ -170,6 +238,8 @@ class SlicedBatchNorm2d(DynamicBatchNorm2d, _WidthMixin):
         """The BN holding the tensors of the current widths."""
         if self.sharing == 'full':
             return self
+        if self.sharing == GROUPED:
+            return self.bank[self._slot()]
         width_out = self._width('num_features', self.num_features)
         width_in = self._input_mutable.current_choice \
             if self._input_mutable is not None else 0
@@ -187,6 +257,16 @@ class SlicedBatchNorm2d(DynamicBatchNorm2d, _WidthMixin):
                     running_mean=cut(owner.running_mean),
                     running_var=cut(owner.running_var),
                     num_batches_tracked=owner.num_batches_tracked)
+
+    def copy_slots(self, moves: Sequence[Tuple[int, int]]) -> None:
+        """``grouped``: copy slot ``src`` into slot ``dst`` per move
+        (affine parameters and running statistics)."""
+        _copy_slots({k: [t for t in (*bn.parameters(), *bn.buffers())]
+                     for k, bn in self.bank.items()}, moves)
+
+    def slot_parameters(self, slot: int) -> List[nn.Parameter]:
+        """``grouped``: the parameters of one weight slot."""
+        return list(self.bank[str(slot)].parameters())
 
     def get_dynamic_params(self):
         t = self.active_tensors()
@@ -213,21 +293,32 @@ class SlicedLinear(DynamicLinear, _WidthMixin):
     Args:
         in_features: Largest input width.
         out_features: Outputs (fixed).
-        sharing: ``full`` or ``independent`` (one layer per input width).
+        sharing: ``full``, ``independent`` (one layer per input width) or
+            ``grouped`` (one max-size layer per width group of the last
+            stage, prefix-sliced).
         in_options: Possible input widths (for ``independent``).
+        groups: The last stage's width groups (``grouped`` only).
     """
 
     def __init__(self,
                  in_features: int,
                  out_features: int,
                  sharing: str = 'full',
-                 in_options: Optional[Sequence[int]] = None) -> None:
+                 in_options: Optional[Sequence[int]] = None,
+                 groups: Optional[WidthGroups] = None) -> None:
         super().__init__(in_features, out_features)
-        self.sharing = _check_sharing(sharing, ('full', 'independent'))
+        self.sharing = _check_sharing(sharing,
+                                      ('full', 'independent', GROUPED))
+        _check_grouped(sharing, groups)
+        self._bind_groups(groups)
         self.bank = nn.ModuleDict()
+        if sharing == GROUPED:
+            for g in range(groups.max_groups):
+                self.bank[str(g)] = nn.Linear(in_features, out_features)
         if sharing == 'independent':
             for i in in_options or [in_features]:
                 self.bank[str(i)] = nn.Linear(i, out_features)
+        if sharing != 'full':
             del self.weight, self.bias
             self.register_parameter('weight', None)
             self.register_parameter('bias', None)
@@ -236,8 +327,20 @@ class SlicedLinear(DynamicLinear, _WidthMixin):
         width = self._width('in_features', self.in_features)
         if self.sharing == 'full':
             return self.weight[:, :width], self.bias
+        if self.sharing == GROUPED:
+            layer = self.bank[self._slot()]
+            return layer.weight[:, :width], layer.bias
         layer = self.bank[str(width)]
         return layer.weight, layer.bias
+
+    def copy_slots(self, moves: Sequence[Tuple[int, int]]) -> None:
+        """``grouped``: copy slot ``src`` into slot ``dst`` per move."""
+        _copy_slots({k: [layer.weight, layer.bias]
+                     for k, layer in self.bank.items()}, moves)
+
+    def slot_parameters(self, slot: int) -> List[nn.Parameter]:
+        """``grouped``: the parameters of one weight slot."""
+        return list(self.bank[str(slot)].parameters())
 
     def forward(self, x: Tensor) -> Tensor:
         weight, bias = self.get_dynamic_params()

@@ -4,6 +4,7 @@ from .biased_size import BiasedSizeSampler
 from .builder import build_sampler
 from .fair_stream import FairStream
 from .fixed_list import FixedListSampler
+from .group import GroupSampler
 from .param_weighted import ParamWeightedSampler
 from .progressive import ProgressiveSampler
 from .restricted_range import RestrictedRangeSampler
@@ -17,7 +18,7 @@ from .uniform import UniformSampler
 __all__ = [
     'BaseArchSampler', 'BiasedSizeSampler', 'build_sampler',
     'CVPR22_2ND_STAGES', 'FairStream', 'FixedListSampler',
-    'ParamWeightedSampler', 'ProgressiveSampler', 'RestrictedRangeSampler',
+    'GroupSampler', 'ParamWeightedSampler', 'ProgressiveSampler', 'RestrictedRangeSampler',
     'SandwichSampler', 'SIZE_PROXIES', 'size_fn', 'STAGE_PRESETS',
     'StagedRangeSampler', 'StrictFairSampler', 'UniformSampler'
 ]

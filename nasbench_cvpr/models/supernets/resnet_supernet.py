@@ -7,7 +7,7 @@ decodes a code with the space's codec and sets every mutable in place, so the
 active subnet is exactly :class:`StaticResNet` of that code, tied or untied.
 """
 from collections import OrderedDict
-from typing import Optional, Sequence, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.model import BaseModule
@@ -18,8 +18,23 @@ from torch import Tensor, nn
 from ...registry import MODELS
 from ...spaces import BaseSearchSpace, BlockSpec, ResNetArch, build_space
 from ..ops import (PrefixMutableChannel, SlicedBatchNorm2d, SlicedConv2d,
-                   SlicedLinear)
+                   SlicedLinear, WidthGroups)
 from ..static_resnet import make_activation, uses_projection
+
+
+_BN_TENSORS = ('weight', 'bias', 'running_mean', 'running_var',
+               'num_batches_tracked')
+
+
+def _with_metadata(new: 'OrderedDict[str, Tensor]',
+                   old: 'OrderedDict[str, Tensor]'
+                   ) -> 'OrderedDict[str, Tensor]':
+    """``new`` with the ``_metadata`` of ``old`` (module versions: without
+    them torch's BatchNorm adds a ``num_batches_tracked`` key)."""
+    metadata = getattr(old, '_metadata', None)
+    if metadata is not None:
+        new._metadata = metadata
+    return new
 
 
 class _OpFactory:
@@ -27,17 +42,25 @@ class _OpFactory:
 
     def __init__(self, conv_sharing: str, bn_sharing: str,
                  bn_momentum: Optional[float],
-                 bn_track_running_stats: bool) -> None:
+                 bn_track_running_stats: bool,
+                 groups: Optional[WidthGroups] = None) -> None:
+        self.groups = groups
         self.conv_sharing = conv_sharing
         self.bn_sharing = bn_sharing
         self.bn_momentum = bn_momentum
         self.bn_track_running_stats = bn_track_running_stats
 
+    def grouped(self, groups: WidthGroups) -> '_OpFactory':
+        """A factory whose layers share weights by ``groups``."""
+        return _OpFactory('grouped', 'grouped', self.bn_momentum,
+                          self.bn_track_running_stats, groups)
+
     def conv(self, m_in: PrefixMutableChannel, m_out: PrefixMutableChannel,
              kernel: int, stride: int, padding: int) -> SlicedConv2d:
         conv = SlicedConv2d(m_in.num_channels, m_out.num_channels, kernel,
                             stride, padding, self.conv_sharing,
-                            m_in.candidate_choices, m_out.candidate_choices)
+                            m_in.candidate_choices, m_out.candidate_choices,
+                            self.groups)
         conv.register_mutable_attr('in_channels', m_in)
         conv.register_mutable_attr('out_channels', m_out)
         return conv
@@ -47,7 +70,7 @@ class _OpFactory:
         bn = SlicedBatchNorm2d(m_out.num_channels, self.bn_momentum,
                                self.bn_track_running_stats, self.bn_sharing,
                                m_in.candidate_choices,
-                               m_out.candidate_choices)
+                               m_out.candidate_choices, self.groups)
         bn.register_mutable_attr('num_features', m_out)
         bn.bind_input_mutable(m_in)
         return bn
@@ -132,6 +155,15 @@ class ResNetSupernet(BaseModule):
             only in the last ``drop_connect_stages`` stages (4th place: 0.2
             in the last two).
         drop_connect_stages: How many of the last stages drop-connect.
+        width_groups: Grouped sharing (CVPR 2022 4th place), e.g.
+            ``dict(num_groups=2, max_groups=7)``: every stage keeps
+            ``max_groups`` copies of its convs and BNs (the classifier:
+            copies per group of the last stage), and a subnet uses, per
+            stage, the first group whose largest width is >= that stage's
+            output width (see :class:`WidthGroups`). ``num_groups`` groups
+            are in use; :meth:`set_width_groups` (or
+            ``WidthGroupGrowthHook``) grows them. The stem keeps one copy.
+            Needs the three sharing modes at ``full``.
         init_cfg: mmengine init config; default Kaiming (fan-out) for convs.
     """
 
@@ -147,8 +179,14 @@ class ResNetSupernet(BaseModule):
                  max_net_dropout: float = 0.0,
                  max_net_drop_connect: float = 0.0,
                  drop_connect_stages: int = 2,
+                 width_groups: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if width_groups is not None and (conv_sharing, bn_sharing,
+                                         fc_sharing) != ('full', ) * 3:
+            raise ValueError('width_groups replaces the sharing of the '
+                             'stages and the classifier: leave conv_sharing,'
+                             ' bn_sharing and fc_sharing at "full"')
         for name, rate in (('max_net_dropout', max_net_dropout),
                            ('max_net_drop_connect', max_net_drop_connect)):
             if not 0.0 <= rate < 1.0:
@@ -183,10 +221,17 @@ class ResNetSupernet(BaseModule):
 
         self.depth_mutables = nn.ModuleList()
         self.layers = nn.ModuleList()
+        # one selector per stage under grouped sharing, else empty
+        self.width_groups = nn.ModuleList()
         prev_options = sp.stem_width_options
         for s, (widths, depths, stride) in enumerate(
                 zip(sp.stage_width_options, sp.stage_depth_options,
                     sp.stage_strides)):
+            stage_ops = ops
+            if width_groups is not None:
+                self.width_groups.append(WidthGroups(
+                    widths, name=f'stage{s}.groups', **width_groups))
+                stage_ops = ops.grouped(self.width_groups[-1])
             blocks = []
             for b in range(max(depths)):
                 in_options = prev_options if b == 0 else widths
@@ -198,7 +243,7 @@ class ResNetSupernet(BaseModule):
                                              f'stage{s}.block{b}.mid'),
                         PrefixMutableChannel(max(widths), widths,
                                              f'stage{s}.block{b}.out'),
-                        stride if b == 0 else 1, ops,
+                        stride if b == 0 else 1, stage_ops,
                         getattr(sp, 'outer_activation', 'relu')))
             stage = DynamicSequential(*blocks)
             depth = OneShotMutableValue(list(depths), alias=f'stage{s}.depth')
@@ -208,8 +253,10 @@ class ResNetSupernet(BaseModule):
             prev_options = widths
         self.fc_mutable = PrefixMutableChannel(max(prev_options), prev_options,
                                                'fc.in')
-        self.fc = SlicedLinear(max(prev_options), sp.num_classes, fc_sharing,
-                               prev_options)
+        last_groups = self.width_groups[-1] if width_groups else None
+        self.fc = SlicedLinear(max(prev_options), sp.num_classes,
+                               'grouped' if last_groups else fc_sharing,
+                               prev_options, last_groups)
         self.fc.register_mutable_attr('in_features', self.fc_mutable)
         self._max_arch = sp.decode(sp.max_code())
         self._init_default_weights()
@@ -226,7 +273,8 @@ class ResNetSupernet(BaseModule):
         if self.zero_init_last_bn:
             for block in self.blocks():
                 for bn in block.bn2.modules():  # every sharing copy
-                    if isinstance(bn, nn.modules.batchnorm._BatchNorm):
+                    if isinstance(bn, nn.modules.batchnorm._BatchNorm) \
+                            and bn.weight is not None:  # banks: no own
                         nn.init.zeros_(bn.weight)
 
     # ------------------------------------------------------------------ arch
@@ -244,11 +292,77 @@ class ResNetSupernet(BaseModule):
             depth_mutable.current_choice = len(specs)
             for block, spec in zip(stage, specs):
                 block.set_spec(spec, self.shortcut)
+        for groups, specs in zip(self.width_groups, arch.stages):
+            groups.width = specs[-1].out_channels
         self.fc_mutable.current_choice = arch.out_channels
         self.current_code, self.current_arch = code, arch
         if self.max_net_dropout or self.max_net_drop_connect:
             self._set_max_net_regularisation(arch == self._max_arch)
         return arch
+
+    def set_width_groups(self, num_groups: int) -> List[Tuple[str, int]]:
+        """Use ``num_groups`` width groups in every stage (grouped
+        sharing); each new group starts from the weights of the group that
+        held its largest width (see :meth:`WidthGroups.regroup`).
+
+        Returns:
+            ``(layer name, slot)`` of every weight slot that was
+            overwritten, e.g. to reset optimizer state.
+
+        Raises:
+            ValueError: If the supernet has no width groups.
+        """
+        if not len(self.width_groups):
+            raise ValueError('this supernet has no width groups (set '
+                             'width_groups=dict(num_groups=...))')
+        moves = {id(g): g.regroup(num_groups) for g in self.width_groups}
+        changed = []
+        for name, layer in self.sliced_layers():
+            groups = layer.width_groups
+            if groups is None or not moves[id(groups)]:
+                continue
+            layer.copy_slots(moves[id(groups)])
+            changed += [(name, dst) for dst, _ in moves[id(groups)]]
+        return changed
+
+    def adapt_state_dict(self, state: 'OrderedDict[str, Tensor]',
+                         prefix: str = '') -> 'OrderedDict[str, Tensor]':
+        """Expand a one-shot state dict (one copy per layer) for grouped
+        sharing: every weight slot gets the layer's one-shot tensors, and
+        the groups in use stay as they are. A state that already has
+        slots, or a supernet without width groups, is returned unchanged.
+
+        Args:
+            state: State dict whose keys for this supernet start with
+                ``prefix``.
+            prefix: Key prefix of this supernet in ``state``.
+        """
+        if not len(self.width_groups) or any(
+                k.startswith(prefix) and ('.bank.' in k
+                                          or '.weight_bank.' in k)
+                for k in state):
+            return state
+        state = _with_metadata(OrderedDict(state), state)
+        for name, layer in self.sliced_layers():
+            if layer.width_groups is None:
+                continue
+            base = f'{prefix}{name}.'
+            if isinstance(layer, SlicedConv2d):
+                tensors = {'weight': 'weight_bank.{}'}
+            else:  # BN and linear layers: one module per slot
+                names = ('weight', 'bias') if isinstance(
+                    layer, SlicedLinear) else _BN_TENSORS
+                tensors = {k: 'bank.{}.' + k for k in names}
+            for key, pattern in tensors.items():
+                if base + key not in state:
+                    continue
+                value = state.pop(base + key)
+                for slot in range(layer.width_groups.max_groups):
+                    state[base + pattern.format(slot)] = value
+        for s, groups in enumerate(self.width_groups):
+            state.setdefault(f'{prefix}width_groups.{s}.num_groups_saved',
+                             groups.num_groups_saved.clone())
+        return state
 
     def _set_max_net_regularisation(self, is_max: bool) -> None:
         """Dropout and drop-connect rates of the largest subnet only."""
