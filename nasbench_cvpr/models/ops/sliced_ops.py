@@ -79,6 +79,35 @@ def _bank_keys(sharing: str, in_options: Sequence[int],
     return {f'{i}_{o}': (i, o) for i in in_options for o in out_options}
 
 
+class _DenseWeightCache:
+    """Keeps a contiguous copy of the active weight for gradient-free
+    passes (scoring: BN recalibration and evaluation).
+
+    A prefix view along the input-channel dimension is not contiguous, and
+    the convolution and matmul kernels copy such a weight on every call;
+    scoring many batches of one subnet would copy it once per batch. Under
+    ``torch.no_grad`` the copy is made once and reused while the source
+    tensor, its in-place version (optimizer steps and ``load_state_dict``
+    bump it) and the active shape stay the same. With gradients enabled
+    (training) the view itself is used, so gradients reach the shared
+    tensor. One copy per layer is kept (the active subnet's).
+    """
+
+    _dense_cache: Optional[Tuple[tuple, Tensor]] = None
+
+    def _dense(self, source: Tensor, view: Tensor) -> Tensor:
+        if torch.is_grad_enabled() or view.is_contiguous():
+            return view
+        key = (source.data_ptr(), source._version, source.device,
+               tuple(view.shape))
+        cached = self._dense_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        dense = view.contiguous()
+        object.__setattr__(self, '_dense_cache', (key, dense))
+        return dense
+
+
 class _WidthMixin:
     """Reads the current widths from the registered mutables; under
     ``grouped`` sharing, the slot from the bound :class:`WidthGroups`."""
@@ -103,7 +132,7 @@ class _WidthMixin:
         return default if mutable is None else mutable.current_choice
 
 
-class SlicedConv2d(DynamicConv2d, _WidthMixin):
+class SlicedConv2d(DynamicConv2d, _WidthMixin, _DenseWeightCache):
     """Conv2d whose in/out channels are prefixes chosen by mutables.
 
     Args:
@@ -164,7 +193,8 @@ class SlicedConv2d(DynamicConv2d, _WidthMixin):
         else:
             weight = self.weight_bank[_bank_key(self.sharing, width_in,
                                                 width_out)]
-        return weight[:width_out, :width_in], None, self.padding
+        return (self._dense(weight, weight[:width_out, :width_in]), None,
+                self.padding)
 
     def copy_slots(self, moves: Sequence[Tuple[int, int]]) -> None:
         """``grouped``: copy slot ``src`` into slot ``dst`` per move."""
@@ -287,7 +317,7 @@ class SlicedBatchNorm2d(DynamicBatchNorm2d, _WidthMixin):
                             self.eps)
 
 
-class SlicedLinear(DynamicLinear, _WidthMixin):
+class SlicedLinear(DynamicLinear, _WidthMixin, _DenseWeightCache):
     """Linear layer over a prefix of input features.
 
     Args:
@@ -326,10 +356,12 @@ class SlicedLinear(DynamicLinear, _WidthMixin):
     def get_dynamic_params(self) -> Tuple[Tensor, Tensor]:
         width = self._width('in_features', self.in_features)
         if self.sharing == 'full':
-            return self.weight[:, :width], self.bias
+            return self._dense(self.weight, self.weight[:, :width]), \
+                self.bias
         if self.sharing == GROUPED:
             layer = self.bank[self._slot()]
-            return layer.weight[:, :width], layer.bias
+            return self._dense(layer.weight, layer.weight[:, :width]), \
+                layer.bias
         layer = self.bank[str(width)]
         return layer.weight, layer.bias
 

@@ -375,6 +375,25 @@ class ResNetSupernet(BaseModule):
             for block in self.blocks(stage):
                 block.drop_connect = rate if s >= first else 0.0
 
+    def train(self, mode: bool = True) -> 'ResNetSupernet':
+        """``nn.Module.train`` in one flat pass.
+
+        Scoring switches train/eval mode several times per code (BN
+        recalibration, evaluation, restore) and ``nn.Module.train`` recurses
+        through every mutable, bank and container of the supernet: measured
+        at about 5% of scoring time on ``resnet48-small``. No submodule here
+        overrides ``train``, so setting the flag on each is the same; a
+        subclass of a submodule that does is still called.
+        """
+        if not isinstance(mode, bool):
+            raise ValueError('training mode is expected to be boolean')
+        for module in self.modules():
+            if type(module).train is nn.Module.train or module is self:
+                module.__dict__['training'] = mode
+            else:
+                module.train(mode)
+        return self
+
     def blocks(self, stage: Optional[nn.Module] = None) -> list:
         """Every :class:`SupernetBlock` (of one stage, or of all)."""
         stages = self.layers if stage is None else [stage]
