@@ -1,18 +1,18 @@
 # CVPR 2022 2nd place, few-shot stage: the trained one-shot supernet is
 # copied into 5 depth groups (FewShotSupernet); groups 1-4 are fine-tuned one
 # after the other with 0.4 CE + 0.4 KD from the pretrained network + 0.2
-# NSAS, the 5th keeps the copied weights. Starts from the one-shot run of
-# cvpr22_2nd_progressive.py (their NSAS stage before this one is not
-# included). Sources: configs/_base_/recipes/fewshot.py, docs/recipes.md.
+# NSAS, the 5th keeps the copied weights. Starts from their NSAS stage
+# (cvpr22_2nd_nsas.py, after cvpr22_2nd_progressive.py). Sources:
+# configs/_base_/recipes/fewshot.py, docs/recipes.md.
 _base_ = ['./cvpr22_2nd_progressive.py', '../_base_/recipes/fewshot.py']
-one_shot_checkpoint = 'work_dirs/cvpr22_2nd_progressive/epoch_70.pth'
+one_shot_checkpoint = 'work_dirs/cvpr22_2nd_nsas/epoch_30.pth'
 target_arch_file = 'data/CVPR_2022_NAS_Track1_test.json'
 load_from = one_shot_checkpoint
 # the frozen teacher is loaded from its own file, not from the one-shot run
 allow_partial_load = True
 input_hints = {
-    one_shot_checkpoint: 'train configs/supernet/cvpr22_2nd_progressive.py '
-    'first (tools/train.py)',
+    one_shot_checkpoint: 'train configs/supernet/cvpr22_2nd_progressive.py, '
+    'then cvpr22_2nd_nsas.py (tools/train.py)',
     target_arch_file: 'copy CVPR_2022_NAS_Track1_test.json (the 45k codes) '
     'into data/',
     'checkpoints/resnet48_max_pretrained_noreorder.pth': 'convert the '

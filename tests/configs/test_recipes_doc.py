@@ -18,7 +18,8 @@ SUPERNET = os.path.join(ROOT, 'configs', 'supernet')
 PAPER_CONFIGS = [
     'spos.py', 'fairnas.py', 'bignas_sandwich.py', 'official_baseline.py',
     'pinas_stage1.py', 'pinas_stage2.py', 'cvpr22_2nd_progressive.py',
-    'cvpr22_4th_bignas.py', 'cvpr22_2nd_fewshot.py', 'cvpr22_4th_fewshot.py',
+    'cvpr22_4th_bignas.py', 'cvpr22_2nd_nsas.py', 'cvpr22_2nd_fewshot.py',
+    'cvpr22_4th_fewshot.py',
     'rdnas_rankloss.py', 'rdnas_rankloss_zen.py',
     'cvpr21_3rd.py',
     'cvpr21_3rd_code.py', 'cvpr21_3rd_strictfair.py', 'cvpr21_2nd.py',

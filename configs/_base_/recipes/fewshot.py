@@ -1,5 +1,14 @@
 # Few-shot supernets of the CVPR 2022 winners.
 #
+# 2nd place, NSAS stage before the split (train_finetune_nsas.sh,
+# train_supernet_nsas.py): 1 path per step from the 45k file, 0.5 CE + 0.5
+# NSAS with a memory of 10 codes, 100 recent candidates, k = 9.
+cvpr22_2nd_nsas_stage_ce_weight = 0.5
+cvpr22_2nd_nsas_stage_weight = 0.5
+cvpr22_2nd_nsas_stage_memory_size = 10
+cvpr22_2nd_nsas_stage_recent_size = 100
+cvpr22_2nd_nsas_stage_knn = 9
+
 # 2nd place (QUARKAutoML, train_finetune_few_shot_with_nsas_multi_stage.sh,
 # train_supernet_split_separate_multi_stage.py, arch_nsas.py): 5 groups on
 # (stage-3 depth, stage-4 depth), each a whole copy of the trained one-shot
