@@ -305,10 +305,14 @@ class SlicedBatchNorm2d(DynamicBatchNorm2d, _WidthMixin):
     def forward(self, x: Tensor) -> Tensor:
         owner = self._owner()
         t = self.active_tensors()
-        factor = 0.0 if self.momentum is None else self.momentum
+        # the owner's momentum: BN recalibration (and anything else that
+        # walks the BatchNorm modules holding statistics) sets it on the
+        # bank's BN, not on this wrapper
+        momentum = owner.momentum
+        factor = 0.0 if momentum is None else momentum
         if self.training and self.track_running_stats:
             owner.num_batches_tracked.add_(1)
-            if self.momentum is None:
+            if momentum is None:
                 factor = 1.0 / float(owner.num_batches_tracked)
         use_batch_stats = self.training or not self.track_running_stats
         # running stats are prefix views: F.batch_norm updates them in place

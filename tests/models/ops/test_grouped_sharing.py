@@ -104,3 +104,35 @@ def test_groups_in_use_are_saved_with_the_weights(tiny_space):
         [g.num_groups for g in net.width_groups]
     assert all(g.num_groups == min(2, g.max_groups)
                for g in other.width_groups)
+
+
+@pytest.mark.parametrize('sharing', ['grouped', 'end', 'independent'])
+def test_recalibrated_scores_equal_full_sharing_with_the_same_weights(
+        tiny_space, sharing):
+    """BN recalibration sets the momentum of the BN holding the statistics
+    (a bank's under keyed sharing): the supernet's scores must equal those
+    of the exported network recalibrated the same way."""
+    from nasbench_cvpr.engine.scoring import SubnetScorer
+    from nasbench_cvpr.models import export_subnet
+    torch.manual_seed(0)
+    if sharing == 'grouped':
+        keyed = _pair(tiny_space, num_groups=3)[1]
+    else:
+        keyed = ResNetSupernet(tiny_space, conv_sharing=sharing,
+                               bn_sharing=sharing).eval()
+    g = torch.Generator().manual_seed(4)
+    batches = [(torch.randn(32, 3, 16, 16, generator=g),
+                torch.randint(0, 5, (32, ), generator=g)) for _ in range(3)]
+    scorer = SubnetScorer(keyed, batches[1:], batches[:2], 'recalibrate')
+    rng = random.Random(5)
+    for _ in range(3):
+        code = tiny_space.sample(rng)
+        got = scorer.score(code)
+        # reference: the exported network recalibrated the same way
+        from nasbench_cvpr.engine.bn_calibration import recalibrate
+        from nasbench_cvpr.engine.scoring import evaluate
+        static = export_subnet(keyed, code)
+        recalibrate(static, [x for x, _ in batches[:2]])
+        expected = evaluate(static.eval(), batches[1:])
+        assert got['top1'] == expected['top1']
+        assert abs(got['neg_ce'] - expected['neg_ce']) < 1e-5
