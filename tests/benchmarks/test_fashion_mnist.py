@@ -324,3 +324,28 @@ def test_recipe_table_reports_each_recipes_own_protocol(bench):
         proxies=dict(params=dict(kendall_tau=0.45)))))
     table = run_recipes.markdown_table(results, refs, 'ema_neg_ce')
     assert '| official_baseline | supernet | top1 | 0.500 | +0.050 |' in table
+
+
+def test_continuing_recipes_name_their_base_and_its_checkpoint(bench):
+    """Few-shot and grouped recipes continue another recipe's supernet: the
+    table names it, and their configs start from that recipe's checkpoint
+    (the epoch the base is trained to under the default budget)."""
+    run_recipes = bench['run_recipes']
+    for name, (base, epochs) in run_recipes.CONTINUES.items():
+        config = os.path.join('configs', 'supernet',
+                              run_recipes.RECIPES[name][0])
+        base_k = run_recipes.RECIPES[base][1]
+        base_epochs = max(1, round(8 / base_k))
+        assert run_recipes.config_load_from(config) == \
+            f'work_dirs/fashion_bench/recipes/{base}/epoch_{base_epochs}.pth'
+        from mmengine.config import Config
+        cfg = Config.fromfile(os.path.join(ROOT, config))
+        assert cfg.train_cfg.max_epochs == epochs
+    row = dict(score_seconds=1.0,
+               top1=dict(kendall_tau=0.5, pearson=0.6, n=48),
+               neg_ce=dict(kendall_tau=0.4, pearson=0.5, n=48))
+    table = run_recipes.markdown_table(
+        dict(fewshot_2nd=dict(k=1, epochs=3, continues='spos',
+                              scores=dict(recalibrate=row))), {},
+        'ema_neg_ce')
+    assert '| fewshot_2nd | 1 x 3 after spos | recalibrate | 0.500 |' in table
