@@ -19,14 +19,14 @@ SMALL = ['train_dataloader.dataset.indices=96', 'train_dataloader.batch_size=32'
 KILL_DRIVER = os.path.join(ROOT, 'tests', 'tools', 'train_kill_driver.py')
 
 
-def train(work_dir, *options, resume=False, kill_at_step=None):
+def train(work_dir, *options, resume=False, kill_at_step=None, config=DEMO):
     """Train the demo 2 epochs (validation after each), 3 steps per epoch;
     with ``kill_at_step`` the process SIGKILLs itself before that step."""
     script = os.path.join(ROOT, 'tools', 'train.py')
     env = dict(os.environ, OMP_NUM_THREADS='1')
     if kill_at_step is not None:
         script, env['KILL_AT_STEP'] = KILL_DRIVER, str(kill_at_step)
-    cmd = [sys.executable, script, DEMO, '--work-dir', str(work_dir),
+    cmd = [sys.executable, script, config, '--work-dir', str(work_dir),
            *(['--resume'] if resume else []), '--cfg-options',
            'train_cfg.max_epochs=2', 'train_cfg.val_interval=1', *SMALL,
            *options]
@@ -65,6 +65,24 @@ def test_kill_in_mid_epoch_and_resume_is_bit_identical(tmp_path, workers):
     losses = [c['message_hub']['log_scalars']['train/loss'].data[0]
               for c in (full, cut)]
     assert losses[0].tolist() == losses[1].tolist()
+
+
+def test_few_shot_run_resumes_exactly_after_a_kill(tmp_path):
+    """Few-shot copies, group sampling and the NSAS memory survive a
+    SIGKILL: the resumed run ends with the same weights, memory and losses."""
+    config = os.path.join(ROOT, 'configs', 'supernet',
+                          'demo_fewshot_digits.py')
+    train(tmp_path / 'full', config=config)
+    train(tmp_path / 'cut', kill_at_step=5, config=config)
+    train(tmp_path / 'cut', resume=True, config=config)
+    full = safe_load_checkpoint(str(tmp_path / 'full' / 'epoch_2.pth'))
+    cut = safe_load_checkpoint(str(tmp_path / 'cut' / 'epoch_2.pth'))
+    assert any('.copies.1.' in key for key in full['state_dict'])
+    for key, value in full['state_dict'].items():
+        assert torch.equal(value, cut['state_dict'][key]), key
+    state = full['supernet_train_state']
+    assert state['distiller']['memories']
+    assert state == cut['supernet_train_state']
 
 
 def test_two_processes_same_archs_and_weights():
