@@ -76,7 +76,7 @@ def shrink(model_cfg, tmp_path):
         model_cfg['num_subnets'] = min(model_cfg['num_subnets'], 3)
     distiller = model_cfg.get('distiller') or {}
     if distiller.get('type') == 'NSASDistiller':  # wraps the subnets' one
-        distiller = distiller['base']
+        distiller = distiller.get('base') or {}
     if distiller.get('min_hamming'):  # 33 fits 52-character codes only
         distiller['min_hamming'] = 4
     if distiller.get('type') == 'FixedTeacherDistiller':
