@@ -28,6 +28,10 @@ class FewShotSupernet(BaseModule):
     keys, so ``load_from`` of a one-shot run fills the whole model (see
     ``NASRunner``). A checkpoint of this model holds all copies.
 
+    An in-place teacher (sandwich KD) is the space's largest code, so with
+    a group sampler it trains the largest code's copy, not the step's
+    group; the 2nd place used a frozen teacher (``FixedTeacherDistiller``).
+
     Args:
         supernet: Config of each copy (e.g. ``ResNetSupernet``).
         partition: Config of the partition (``PARTITIONS``), e.g.
