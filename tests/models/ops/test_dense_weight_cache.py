@@ -1,6 +1,7 @@
 """Scoring reuses one contiguous copy of a subnet's weights per code."""
 import random
 
+import pytest
 import torch
 
 from nasbench_cvpr.engine.scoring import SubnetScorer
@@ -63,3 +64,22 @@ def test_scores_are_identical_with_and_without_the_copy(tiny_space,
         monkeypatch.setattr(cls, '_dense', lambda self, source, view: view)
     plain = [scorer.score(c) for c in codes]
     assert cached == plain
+
+
+def test_flat_train_switch_sets_every_module_like_nn_module(tiny_space):
+    net = ResNetSupernet(tiny_space)
+    calls = []
+
+    class Custom(torch.nn.Module):
+        def train(self, mode=True):
+            calls.append(mode)
+            return super().train(mode)
+
+    net.extra = Custom()
+    assert net.eval() is net
+    assert not any(m.training for m in net.modules())
+    net.train()
+    assert all(m.training for m in net.modules())
+    assert calls == [False, True]  # an overriding submodule is still called
+    with pytest.raises(ValueError):
+        net.train('yes')
