@@ -2,7 +2,7 @@
 
 See :mod:`.base` for the contract with the training algorithm.
 """
-from .base import BaseDistiller, build_distiller
+from .base import BaseDistiller, WrappingDistiller, build_distiller
 from .fixed_teacher import (CheckpointMismatchError, FixedTeacherDistiller,
                             load_teacher_checkpoint)
 from .inplace import InplaceDistiller
@@ -12,7 +12,7 @@ from .nsas import NSASDistiller
 from .rank_loss import RankLossDistiller
 
 __all__ = [
-    'BaseDistiller', 'build_distiller', 'CheckpointMismatchError',
+    'BaseDistiller', 'WrappingDistiller', 'build_distiller', 'CheckpointMismatchError',
     'FixedTeacherDistiller', 'load_teacher_checkpoint', 'InplaceDistiller',
     'AlphaDivergence', 'KLDivergence', 'build_kd_loss', 'NoDistiller',
     'NSASDistiller', 'RankLossDistiller'

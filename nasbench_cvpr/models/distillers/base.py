@@ -122,6 +122,42 @@ class BaseDistiller(nn.Module):
         return {}
 
 
+class WrappingDistiller(BaseDistiller):
+    """A distiller that adds losses on top of a ``base`` distiller: the
+    teacher, the per-subnet losses and the step losses are ``base``'s unless
+    a subclass overrides them.
+
+    Args:
+        base: Config or instance of the wrapped distiller.
+    """
+
+    def __init__(self, base: Union[dict, 'BaseDistiller']) -> None:
+        super().__init__()
+        self.base = build_distiller(base)
+
+    @property
+    def teacher_mode(self) -> str:  # type: ignore[override]
+        """The base distiller's teacher mode."""
+        return self.base.teacher_mode
+
+    @property
+    def joint_backward(self) -> bool:  # type: ignore[override]
+        return self.base.joint_backward
+
+    def teacher_logits(self, inputs: Tensor) -> Optional[Tensor]:
+        return self.base.teacher_logits(inputs)
+
+    def subnet_loss(self, logits: Tensor, labels: Tensor,
+                    teacher_logits: Optional[Tensor],
+                    is_teacher_pass: bool) -> Dict[str, Tensor]:
+        return self.base.subnet_loss(logits, labels, teacher_logits,
+                                     is_teacher_pass)
+
+    def step_loss(self, subnet_logits: List[Tensor], labels: Tensor,
+                  codes: List[str], epoch: int) -> Dict[str, Tensor]:
+        return self.base.step_loss(subnet_logits, labels, codes, epoch)
+
+
 def cross_entropy(logits: Tensor, labels: Tensor,
                   label_smoothing: float = 0.0) -> Tensor:
     """Batch-mean cross-entropy (class indices or probabilities)."""

@@ -26,7 +26,7 @@ from ...registry import DISTILLERS
 from ...spaces import BaseSearchSpace
 from ..fewshot.partition import BasePartition, build_partition
 from ..samplers.base import check_int
-from .base import BaseDistiller, build_distiller, cross_entropy
+from .base import BaseDistiller, WrappingDistiller, cross_entropy
 
 #: Option position given to a width dim that a code does not use (its
 #: block is absent): two steps below the smallest option, as the 2nd
@@ -128,7 +128,7 @@ class NSASMemory:
 
 
 @DISTILLERS.register_module()
-class NSASDistiller(BaseDistiller):
+class NSASDistiller(WrappingDistiller):
     """``base``'s losses plus the NSAS replay loss of a diverse memory.
 
     Per step, :meth:`extra_codes` finds the group of the step's first code
@@ -167,8 +167,7 @@ class NSASDistiller(BaseDistiller):
                  refresh_interval: int = 500,
                  partition: Optional[Union[dict, BasePartition]] = None,
                  max_draws: int = 10_000) -> None:
-        super().__init__()
-        self.base = build_distiller(base)
+        super().__init__(base)
         if self.base.num_extra_codes:
             raise ValueError('NSASDistiller: the base distiller must not draw '
                              'extra codes of its own')
@@ -182,27 +181,6 @@ class NSASDistiller(BaseDistiller):
         self.partition = build_partition(partition)
         self.memories: Dict[int, NSASMemory] = {}
         self._step_codes = 1
-
-    @property
-    def teacher_mode(self) -> str:  # type: ignore[override]
-        return self.base.teacher_mode
-
-    @property
-    def joint_backward(self) -> bool:  # type: ignore[override]
-        return self.base.joint_backward
-
-    def teacher_logits(self, inputs: Tensor) -> Optional[Tensor]:
-        return self.base.teacher_logits(inputs)
-
-    def subnet_loss(self, logits: Tensor, labels: Tensor,
-                    teacher_logits: Optional[Tensor],
-                    is_teacher_pass: bool) -> Dict[str, Tensor]:
-        return self.base.subnet_loss(logits, labels, teacher_logits,
-                                     is_teacher_pass)
-
-    def step_loss(self, subnet_logits: List[Tensor], labels: Tensor,
-                  codes: List[str], epoch: int) -> Dict[str, Tensor]:
-        return self.base.step_loss(subnet_logits, labels, codes, epoch)
 
     # -------------------------------------------------------------- replay
     @property

@@ -25,7 +25,7 @@ from torch import Tensor
 from ...registry import DISTILLERS
 from ...spaces import BaseSearchSpace, build_space
 from ..proxies.zero_cost import BaseProxy, build_proxy, resolve_proxy_type
-from .base import BaseDistiller, build_distiller, cross_entropy
+from .base import BaseDistiller, WrappingDistiller, cross_entropy
 
 PAIR_MODES = ('step', 'extra_random')
 REDUCTIONS = ('mean', 'sum')
@@ -57,7 +57,7 @@ def _choice(name: str, value: str, allowed: Sequence[str]) -> str:
 
 
 @DISTILLERS.register_module()
-class RankLossDistiller(BaseDistiller):
+class RankLossDistiller(WrappingDistiller):
     """Base distiller + pairwise ranking loss driven by a zero-cost proxy.
 
     :meth:`subnet_loss` and :meth:`teacher_logits` are those of ``base``
@@ -131,7 +131,6 @@ class RankLossDistiller(BaseDistiller):
                  detach_first: bool = False,
                  reduction: str = 'mean',
                  ties: str = 'skip') -> None:
-        super().__init__()
         if isinstance(proxy, str):
             resolve_proxy_type(proxy)  # ValueError for unregistered names
         elif isinstance(proxy, dict):
@@ -142,8 +141,8 @@ class RankLossDistiller(BaseDistiller):
                 f'zero-cost proxy registered in PROXIES, got '
                 f'{type(proxy).__name__}; ground-truth accuracies must never '
                 f'reach a training loss')
+        super().__init__(base)
         self.proxy: BaseProxy = build_proxy(proxy)
-        self.base = build_distiller(base)
         self.margin = float(margin)
         self.max_weight = float(max_weight)
         self.warmup_epochs = warmup_epochs
@@ -163,11 +162,6 @@ class RankLossDistiller(BaseDistiller):
         if space is not None:
             self.set_space(space)
         self._scores: Dict[str, float] = {}
-
-    @property
-    def teacher_mode(self) -> str:  # type: ignore[override]
-        """The base distiller's teacher mode."""
-        return self.base.teacher_mode
 
     def set_space(self, space: Union[BaseSearchSpace, dict, str]) -> None:
         """Set the search space of the codes (clears the score cache)."""
@@ -192,15 +186,6 @@ class RankLossDistiller(BaseDistiller):
         if self.warmup_epochs <= 0:
             return self.max_weight
         return min(self.max_weight, max(0.0, epoch / self.warmup_epochs))
-
-    def teacher_logits(self, inputs: Tensor) -> Optional[Tensor]:
-        return self.base.teacher_logits(inputs)
-
-    def subnet_loss(self, logits: Tensor, labels: Tensor,
-                    teacher_logits: Optional[Tensor],
-                    is_teacher_pass: bool) -> Dict[str, Tensor]:
-        return self.base.subnet_loss(logits, labels, teacher_logits,
-                                     is_teacher_pass)
 
     def rank_loss(self,
                   subnet_logits: List[Tensor],
