@@ -61,7 +61,9 @@ def test_scores_are_identical_with_and_without_the_copy(tiny_space,
     codes = [tiny_space.sample(rng) for _ in range(4)]
     cached = [scorer.score(c) for c in codes]
     for cls in (SlicedConv2d, SlicedLinear):
-        monkeypatch.setattr(cls, '_dense', lambda self, source, view: view)
+        monkeypatch.setattr(
+            cls, '_dense',
+            lambda self, source, rows, cols: source[:rows, :cols])
     plain = [scorer.score(c) for c in codes]
     assert cached == plain
 
@@ -83,3 +85,53 @@ def test_flat_train_switch_sets_every_module_like_nn_module(tiny_space):
     assert calls == [False, True]  # an overriding submodule is still called
     with pytest.raises(ValueError):
         net.train('yes')
+
+
+def _narrow_bn(net):
+    from nasbench_cvpr.models.ops import SlicedBatchNorm2d
+    return next(m for m in net.modules() if isinstance(m, SlicedBatchNorm2d)
+                and m.active_tensors()['weight'].shape[0] < m.num_features)
+
+
+def test_bn_views_are_kept_without_grad_and_follow_their_tensors(
+        tiny_space):
+    net = narrow(tiny_space)
+    bn = _narrow_bn(net)
+    width = bn.active_tensors()['weight'].shape[0]
+    with torch.no_grad():
+        first = bn._active_views(bn, width)
+        assert all(a is b for a, b in zip(first, bn._active_views(bn,
+                                                                  width)))
+        bn.running_mean.add_(1.0)  # in place: the kept view sees it
+        assert torch.equal(first[0], bn.running_mean[:width])
+        bn.weight.data = bn.weight.data.clone() + 1  # new storage
+        moved = bn._active_views(bn, width)
+        assert moved[2] is not first[2]
+        assert torch.equal(moved[2], bn.weight[:width])
+        assert bn._active_views(bn, width - 1)[0].shape[0] == width - 1
+    views = bn._active_views(bn, width)  # gradients on: made per call
+    assert views[2] is not bn._active_views(bn, width)[2]
+    assert views[2].requires_grad
+
+
+def test_scores_are_identical_without_the_bn_view_cache(tiny_space,
+                                                        monkeypatch):
+    from nasbench_cvpr.models.ops import SlicedBatchNorm2d
+    from nasbench_cvpr.models.ops.sliced_ops import _prefix
+    torch.manual_seed(0)
+    net = ResNetSupernet(tiny_space)
+    g = torch.Generator().manual_seed(3)
+    batches = [(torch.randn(16, 3, 16, 16, generator=g),
+                torch.randint(0, 5, (16, ), generator=g)) for _ in range(3)]
+    scorer = SubnetScorer(net, batches[1:], batches[:1], 'recalibrate')
+    rng = random.Random(4)
+    codes = [tiny_space.sample(rng) for _ in range(4)]
+    cached = [scorer.score(c) for c in codes]
+
+    def fresh(self, owner, width):
+        return tuple(_prefix(t, width) for t in (
+            owner.running_mean, owner.running_var, owner.weight,
+            owner.bias))
+
+    monkeypatch.setattr(SlicedBatchNorm2d, '_active_views', fresh)
+    assert [scorer.score(c) for c in codes] == cached
