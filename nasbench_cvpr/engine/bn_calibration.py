@@ -6,11 +6,13 @@ so the score of a code would depend on the codes scored before it. Here the
 statistics are snapshotted once, reset, re-estimated as exact population
 statistics (cumulative average) on fixed batches, and restored afterwards.
 """
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional, Sequence
 
 import torch
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
+
+from ..utils import flat_modules
 
 BN_MODES = ('supernet', 'recalibrate', 'batch_stats')
 
@@ -25,34 +27,51 @@ def check_bn_mode(mode: str) -> str:
 
 def batch_norms(model: nn.Module) -> List[_BatchNorm]:
     """Every BatchNorm module that keeps running statistics."""
-    return [m for m in model.modules()
+    return [m for m in flat_modules(model)
             if isinstance(m, _BatchNorm) and m.track_running_stats
-            and m.running_mean is not None]
+            and m._buffers.get('running_mean') is not None]
+
+
+_STATS = ('running_mean', 'running_var', 'num_batches_tracked')
+
+
+def _stat_tensors(bns: Sequence[_BatchNorm]) -> List[Tensor]:
+    return [bn._buffers[name] for bn in bns for name in _STATS]
 
 
 class BNSnapshot:
     """Copies of every BN buffer of a model, restorable in place.
 
+    The copies are made and put back with one ``torch._foreach_copy_``
+    each, not one small copy per buffer: a supernet has a few hundred, and
+    scoring snapshots once per code. :meth:`save` refreshes the same copies,
+    so a scorer can keep one snapshot for all its codes.
+
     Args:
         model: The model whose BN running statistics are saved.
+        bns: Its BN modules, if already known (see :func:`batch_norms`).
     """
 
-    def __init__(self, model: nn.Module) -> None:
-        self.saved: List[Tuple[_BatchNorm, Dict[str, Tensor]]] = [
-            (bn, dict(running_mean=bn.running_mean.clone(),
-                      running_var=bn.running_var.clone(),
-                      num_batches_tracked=bn.num_batches_tracked.clone(),
-                      momentum=bn.momentum)) for bn in batch_norms(model)
-        ]
+    def __init__(self, model: nn.Module,
+                 bns: Optional[Sequence[_BatchNorm]] = None) -> None:
+        self.bns = batch_norms(model) if bns is None else list(bns)
+        self._copies = [t.clone() for t in _stat_tensors(self.bns)]
+        self._momenta = [bn.momentum for bn in self.bns]
+
+    @torch.no_grad()
+    def save(self) -> None:
+        """Take the copies again (same modules, current values)."""
+        if self._copies:
+            torch._foreach_copy_(self._copies, _stat_tensors(self.bns))
+        self._momenta = [bn.momentum for bn in self.bns]
 
     @torch.no_grad()
     def restore(self) -> None:
         """Put every saved buffer (and momentum) back."""
-        for bn, state in self.saved:
-            bn.running_mean.copy_(state['running_mean'])
-            bn.running_var.copy_(state['running_var'])
-            bn.num_batches_tracked.copy_(state['num_batches_tracked'])
-            bn.momentum = state['momentum']
+        if self._copies:
+            torch._foreach_copy_(_stat_tensors(self.bns), self._copies)
+        for bn, momentum in zip(self.bns, self._momenta):
+            bn.momentum = momentum
 
 
 def check_calib_momentum(momentum: Optional[float]) -> Optional[float]:
@@ -65,7 +84,8 @@ def check_calib_momentum(momentum: Optional[float]) -> Optional[float]:
 
 @torch.no_grad()
 def recalibrate(model: nn.Module, batches: Iterable[Tensor],
-                momentum: Optional[float] = None) -> None:
+                momentum: Optional[float] = None,
+                bns: Optional[Sequence[_BatchNorm]] = None) -> None:
     """Re-estimate BN statistics on ``batches``.
 
     With ``momentum=None`` the statistics are reset and re-estimated as the
@@ -82,12 +102,19 @@ def recalibrate(model: nn.Module, batches: Iterable[Tensor],
         batches: Pre-processed input tensors.
         momentum: ``None`` (reset + cumulative average) or the torch
             momentum of a moving average.
+        bns: The model's BN modules, if already known (see
+            :func:`batch_norms`).
     """
     check_calib_momentum(momentum)
     was_training = model.training
-    for bn in batch_norms(model):
-        if momentum is None:
-            bn.reset_running_stats()
+    bns = batch_norms(model) if bns is None else bns
+    if momentum is None and bns:  # reset_running_stats, batched
+        means = [bn._buffers['running_mean'] for bn in bns]
+        variances = [bn._buffers['running_var'] for bn in bns]
+        torch._foreach_zero_(means + variances + [
+            bn._buffers['num_batches_tracked'] for bn in bns])
+        torch._foreach_add_(variances, 1.0)
+    for bn in bns:
         bn.momentum = momentum
     model.train()
     for inputs in batches:

@@ -166,18 +166,25 @@ class SubnetScorer:
         self.calib_momentum = check_calib_momentum(calib_momentum)
         if bn_mode == 'recalibrate' and not len(self.calib_batches):
             raise ValueError("bn_mode 'recalibrate' needs calibration batches")
+        self._snapshot: Optional[BNSnapshot] = None
 
     def score(self, code: str) -> Dict[str, float]:
         """Metrics of one code; the supernet's BN statistics, active arch
         and train/eval mode are restored afterwards."""
         net = self.supernet
         was_training, active_code = net.training, net.current_code
-        snapshot = BNSnapshot(net)
+        # one snapshot (and list of BN modules) for all codes: the module
+        # tree of a supernet does not change while it is scored
+        snapshot = self._snapshot
+        if snapshot is None:
+            snapshot = self._snapshot = BNSnapshot(net)
+        else:
+            snapshot.save()
         try:
             net.set_arch(code)
             if self.bn_mode == 'recalibrate':
                 recalibrate(net, (x for x, _ in self.calib_batches),
-                            self.calib_momentum)
+                            self.calib_momentum, bns=snapshot.bns)
             net.train(self.bn_mode == 'batch_stats')
             return evaluate(net, self.eval_batches)
         finally:

@@ -235,3 +235,27 @@ def test_unreadable_checkpoint_one_line(setup, tmp_path):
     assert errors[0].startswith(f'error: checkpoint {fake} ')
     assert errors[0].endswith('pass a .pth checkpoint written by '
                               'tools/train.py')
+
+
+def test_snapshot_save_refreshes_the_same_copies(tiny_space):
+    import torch
+
+    from nasbench_cvpr.engine.bn_calibration import BNSnapshot, batch_norms
+    from nasbench_cvpr.models import ResNetSupernet
+    net = ResNetSupernet(tiny_space)
+    bns = batch_norms(net)
+    snapshot = BNSnapshot(net)
+    with torch.no_grad():
+        for bn in bns:
+            bn.running_mean.add_(1.0)
+            bn.momentum = 0.5
+    snapshot.save()  # the new values become the ones to restore
+    with torch.no_grad():
+        for bn in bns:
+            bn.running_mean.zero_()
+            bn.num_batches_tracked.add_(3)
+            bn.momentum = None
+    snapshot.restore()
+    assert all(torch.equal(bn.running_mean, torch.ones_like(bn.running_mean))
+               and int(bn.num_batches_tracked) == 0 and bn.momentum == 0.5
+               for bn in bns)

@@ -37,9 +37,12 @@ class PrefixMutableChannel(OneShotMutableChannel):
         if choice not in self.candidate_choices:
             raise ValueError(f'{self.name or "channel mutable"}: width '
                              f'{choice} is not one of {self.candidate_choices}')
-        self.mask.zero_()
-        self.mask[:choice] = 1.0
-        self.width = int(choice)
+        mask = self.mask
+        mask.zero_()
+        mask.narrow(0, 0, choice).fill_(1.0)  # cheaper than mask[:choice]
+        # a plain int: skip nn.Module.__setattr__'s type checks (set_arch
+        # sets every mutable of the supernet, twice per scored code)
+        self.__dict__['width'] = int(choice)
 
     def _load_from_state_dict(self, *args, **kwargs) -> None:
         super()._load_from_state_dict(*args, **kwargs)
