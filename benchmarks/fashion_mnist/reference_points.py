@@ -13,8 +13,8 @@ Everything is recomputed from the per-seed values stored in the ground truth
   standalone run ranks the codes like another one;
 * split-half reliability: Kendall tau between the mean of half of the seeds
   and the mean of the other half, averaged over every balanced split (3
-  splits of 4 seeds): how reproducible a k/2-seed ground truth is, a lower
-  bound for the shipped k-seed mean;
+  splits of 4 seeds, 10 of 6): how reproducible a k/2-seed ground truth
+  is, a lower bound for the shipped k-seed mean;
 * proxies without training (parameters, MACs, Zen-score): Kendall tau,
   Pearson and Spearman against the k-seed mean.
 

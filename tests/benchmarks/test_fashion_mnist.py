@@ -202,6 +202,14 @@ def test_split_half_and_seed_pairs(bench):
     assert pairs['0-2'] == pytest.approx(1.0)
     assert pairs['0-1'] == pytest.approx(-1.0)
     assert ref.split_half(synthetic_gt([same]), 'ema_neg_ce') == {}
+    # 6 seeds: 3 against 3, each of the 10 splits once
+    halves = ref.split_half(synthetic_gt([same, rev, same, rev, same, rev]),
+                            'ema_neg_ce')
+    assert len(halves) == 10 and all(
+        len(name) == 7 and name.startswith('0') for name in halves)
+    # each half has more ascending than descending seeds or the reverse
+    assert all(v == pytest.approx(-1.0) for v in halves.values())
+    assert '024|135' in halves and '135|024' not in halves
 
 
 def test_shipped_ground_truth_recomputes_from_its_seeds(bench, archs):
