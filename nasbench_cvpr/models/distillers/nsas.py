@@ -23,7 +23,7 @@ import torch
 from torch import Tensor
 
 from ...registry import DISTILLERS
-from ...spaces import BaseSearchSpace
+from ...spaces import BaseSearchSpace, read_valid_codes
 from ..fewshot.partition import BasePartition, build_partition
 from ..samplers.base import check_int
 from .base import BaseDistiller, WrappingDistiller, cross_entropy
@@ -133,8 +133,10 @@ class NSASDistiller(WrappingDistiller):
 
     Per step, :meth:`extra_codes` finds the group of the step's first code
     (with ``partition``; one group without), redraws that group's memory
-    from the sampling space every ``refresh_interval`` of its steps (codes
-    drawn until they fall in the group), lets each trained code update it
+    every ``refresh_interval`` of its steps (from ``arch_file``: codes of
+    the file in that group, drawn with replacement as the 2nd place's
+    ``set_select_arch``; without it, from the sampling space, codes drawn
+    until they fall in the group), lets each trained code update it
     (:meth:`NSASMemory.remember`) and returns the memory's codes; the
     algorithm forwards them and :meth:`extra_loss` returns::
 
@@ -156,6 +158,12 @@ class NSASDistiller(WrappingDistiller):
         partition: Config of the partition of a few-shot supernet (one
             memory per group); ``None``: one memory.
         max_draws: Draws per memory code before giving up on a group.
+        arch_file: Target arch file whose codes the memory is redrawn
+            from (2nd place: the 45k file); ``None``: the sampling space.
+            Read on the first step, under the arch-file rules of the
+            samplers.
+        skip_invalid: Use the valid codes of an ``arch_file`` with bad
+            entries or codes (with a warning) instead of refusing it.
     """
 
     def __init__(self,
@@ -166,7 +174,9 @@ class NSASDistiller(WrappingDistiller):
                  knn: int = 6,
                  refresh_interval: int = 500,
                  partition: Optional[Union[dict, BasePartition]] = None,
-                 max_draws: int = 10_000) -> None:
+                 max_draws: int = 10_000,
+                 arch_file: Optional[str] = None,
+                 skip_invalid: bool = False) -> None:
         super().__init__(base)
         if self.base.num_extra_codes:
             raise ValueError('NSASDistiller: the base distiller must not draw '
@@ -179,6 +189,10 @@ class NSASDistiller(WrappingDistiller):
                                           refresh_interval, 1)
         self.max_draws = check_int('max_draws', max_draws, 1)
         self.partition = build_partition(partition)
+        self.arch_file = arch_file
+        self.skip_invalid = skip_invalid
+        # group -> distinct codes of arch_file, read on first use
+        self._file_groups: Optional[Dict[int, List[str]]] = None
         self.memories: Dict[int, NSASMemory] = {}
         self._step_codes = 1
 
@@ -207,13 +221,40 @@ class NSASDistiller(WrappingDistiller):
         raise RuntimeError(f'NSASDistiller: no code of group {group} in '
                            f'{self.max_draws} draws of the sampling space')
 
+    def file_codes(self, space: BaseSearchSpace, group: int) -> List[str]:
+        """The distinct codes of ``arch_file`` in ``group``.
+
+        Raises:
+            ArchFileError: If the file cannot be read or (without
+                ``skip_invalid``) has bad entries or codes.
+            ValueError: If no code of the file falls in ``group``.
+        """
+        if self._file_groups is None:
+            valid = read_valid_codes(self.arch_file, space,
+                                     self.skip_invalid, 'NSASDistiller')
+            groups: Dict[int, List[str]] = {}
+            for code in dict.fromkeys(space.canonical(c)
+                                      for c in valid.values()):
+                groups.setdefault(self.group_of(space, code), []).append(code)
+            self._file_groups = groups
+        codes = self._file_groups.get(group)
+        if not codes:
+            raise ValueError(f'NSASDistiller: {self.arch_file} has no code '
+                             f'of group {group} to draw the memory from')
+        return codes
+
     def extra_codes(self, rng: random.Random, space: BaseSearchSpace,
                     step_codes: List[str]) -> List[str]:
         group = self.group_of(space, step_codes[0])
         memory = self.memory(space, group)
         if memory.steps % self.refresh_interval == 0:
-            memory.members = [self._draw_group(rng, space, group)
-                              for _ in range(self.memory_size)]
+            if self.arch_file is None:
+                memory.members = [self._draw_group(rng, space, group)
+                                  for _ in range(self.memory_size)]
+            else:
+                codes = self.file_codes(space, group)
+                memory.members = [rng.choice(codes)
+                                  for _ in range(self.memory_size)]
         memory.steps += 1
         for code in step_codes:
             memory.remember(code)
@@ -248,4 +289,5 @@ class NSASDistiller(WrappingDistiller):
     def extra_repr(self) -> str:
         return (f'weight={self.weight}, memory_size={self.memory_size}, '
                 f'recent_size={self.recent_size}, knn={self.knn}, '
-                f'refresh_interval={self.refresh_interval}')
+                f'refresh_interval={self.refresh_interval}, '
+                f'arch_file={self.arch_file!r}')

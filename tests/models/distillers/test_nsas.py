@@ -78,6 +78,53 @@ def test_memory_is_redrawn_within_the_group_and_resumes(space):
     assert [other.extra_codes(rng, space, step) for _ in range(3)] == expected
 
 
+def test_memory_is_redrawn_from_the_arch_file_codes_of_the_group(
+        space, tmp_path):
+    import json
+    partition = dict(type='DepthRulePartition', rules='cvpr22_2nd')
+    rng = random.Random(5)
+    probe = NSASDistiller(partition=partition)
+    by_group = {}
+    for code in (space.sample(rng) for _ in range(2000)):
+        by_group.setdefault(probe.group_of(space, code), []).append(code)
+    target = by_group[1][:4] + by_group[2][:3]  # nothing of group 0
+    path = tmp_path / 'target.json'
+    path.write_text(json.dumps(
+        {f'arch{i + 1}': dict(arch=c) for i, c in enumerate(target)}))
+    distiller = NSASDistiller(memory_size=5, refresh_interval=1,
+                              partition=partition, arch_file=str(path))
+    for group, trained in ((1, target[0]), (2, target[-1])):
+        for _ in range(4):  # a redraw at every step; trained codes (which
+            # may enter the memory) come from the file too, as there
+            codes = distiller.extra_codes(rng, space, [trained])
+            assert set(codes) <= set(target)
+            assert {probe.group_of(space, c) for c in codes} == {group}
+    with pytest.raises(ValueError, match='no code of group 0'):
+        distiller.extra_codes(rng, space, [by_group[0][0]])
+
+
+def test_a_bad_arch_file_is_refused_naming_every_bad_entry(space, tmp_path):
+    import json
+
+    from nasbench_cvpr.spaces import ArchFileError
+    path = tmp_path / 'target.json'
+    path.write_text(json.dumps(dict(
+        arch1=dict(arch=space.max_code()), arch2=dict(arch='12x'),
+        arch3=dict(arch=space.min_code()), arch4=dict(code='1'))))
+    distiller = NSASDistiller(memory_size=2, arch_file=str(path))
+    with pytest.raises(ArchFileError) as error:
+        distiller.extra_codes(random.Random(0), space, [space.max_code()])
+    text = str(error.value) + ' '.join(map(str, error.value.errors))
+    assert 'arch2' in text and 'arch4' in text
+    lenient = NSASDistiller(memory_size=2, arch_file=str(path),
+                            skip_invalid=True)
+    with pytest.warns(UserWarning):
+        codes = lenient.extra_codes(random.Random(0), space,
+                                    [space.max_code()])
+    assert set(codes) <= {space.canonical(space.max_code()),
+                          space.canonical(space.min_code())}
+
+
 def test_the_base_distiller_gives_the_subnet_losses():
     distiller = NSASDistiller(base=dict(type='InplaceDistiller'))
     assert distiller.teacher_mode == 'inplace'
