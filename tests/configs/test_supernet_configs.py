@@ -64,6 +64,8 @@ def shrink(model_cfg, tmp_path):
                                     for i in range(300)}))
         if 'arch_file' in sampler:
             sampler['arch_file'] = str(path)
+        if (model_cfg.get('distiller') or {}).get('arch_file'):
+            model_cfg['distiller']['arch_file'] = str(path)  # NSAS memory
         if model_cfg.get('sampling_space'):
             model_cfg['sampling_space'] = dict(type='RestrictedSpace',
                                                arch_file=str(path))
