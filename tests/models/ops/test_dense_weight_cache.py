@@ -49,16 +49,21 @@ def test_training_uses_the_view_so_gradients_reach_the_weights(tiny_space):
     assert len(used) >= len(sliced) // 2  # unused shortcuts get none
 
 
-def test_scores_are_identical_with_and_without_the_copy(tiny_space,
-                                                        monkeypatch):
+def scorer_and_codes(space, seed):
+    """A recalibrating scorer of a fresh supernet and four codes."""
     torch.manual_seed(0)
-    net = ResNetSupernet(tiny_space)
-    g = torch.Generator().manual_seed(1)
+    net = ResNetSupernet(space)
+    g = torch.Generator().manual_seed(seed)
     batches = [(torch.randn(16, 3, 16, 16, generator=g),
                 torch.randint(0, 5, (16, ), generator=g)) for _ in range(3)]
     scorer = SubnetScorer(net, batches[1:], batches[:1], 'recalibrate')
-    rng = random.Random(2)
-    codes = [tiny_space.sample(rng) for _ in range(4)]
+    rng = random.Random(seed + 1)
+    return scorer, [space.sample(rng) for _ in range(4)]
+
+
+def test_scores_are_identical_with_and_without_the_copy(tiny_space,
+                                                        monkeypatch):
+    scorer, codes = scorer_and_codes(tiny_space, 1)
     cached = [scorer.score(c) for c in codes]
     for cls in (SlicedConv2d, SlicedLinear):
         monkeypatch.setattr(
@@ -118,14 +123,7 @@ def test_scores_are_identical_without_the_bn_view_cache(tiny_space,
                                                         monkeypatch):
     from nasbench_cvpr.models.ops import SlicedBatchNorm2d
     from nasbench_cvpr.models.ops.sliced_ops import _prefix
-    torch.manual_seed(0)
-    net = ResNetSupernet(tiny_space)
-    g = torch.Generator().manual_seed(3)
-    batches = [(torch.randn(16, 3, 16, 16, generator=g),
-                torch.randint(0, 5, (16, ), generator=g)) for _ in range(3)]
-    scorer = SubnetScorer(net, batches[1:], batches[:1], 'recalibrate')
-    rng = random.Random(4)
-    codes = [tiny_space.sample(rng) for _ in range(4)]
+    scorer, codes = scorer_and_codes(tiny_space, 3)
     cached = [scorer.score(c) for c in codes]
 
     def fresh(self, owner, width):
