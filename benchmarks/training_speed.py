@@ -2,14 +2,18 @@
 
 Usage::
 
-    python benchmarks/training_speed.py [--k 4] [--steps 10] [--threads 1]
+    python benchmarks/training_speed.py [--k 4] [--steps 10] [--repeats 3]
+        [--threads 1]
 
 Side by side in one run on the same batch (batch 64, demo space, 16x16): one
 ``SupernetAlgorithm.train_step`` (K subnets: set arch, forward, backward,
 one optimizer step) against, for the same K codes, K exported static networks
 each doing forward, backward and an optimizer step. Prints milliseconds per
 K-subnet step and the ratio; the two paths take turns at running first (the
-second finds the batch in the CPU caches).
+second finds the batch in the CPU caches). Each step's K codes are timed
+``--repeats`` times on each path; the headline ratio sums each step's fastest
+time per path (the ``timeit`` convention), the ratio of means is printed
+beside it.
 """
 import argparse
 import time
@@ -30,6 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument('--k', type=int, default=4)
     parser.add_argument('--steps', type=int, default=10)
+    parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -49,16 +54,17 @@ def main() -> None:
     pre = algo.data_preprocessor(data, True)
     labels = torch.cat([s.gt_label for s in pre['data_samples']])
     algo.train_step(data, wrapper)  # warm-up
-    t_super = t_static = 0.0
+    times = {'super': [], 'static': []}
+    turn = 0
     for step in range(args.steps):
         state = algo.sampler.state_dict()
         codes = algo.step_codes()
-        algo.sampler.load_state_dict(state)
         nets = [export_subnet(algo.supernet, c).train() for c in codes]
         optims = [torch.optim.SGD(n.parameters(), lr=0.01, momentum=0.9)
                   for n in nets]
 
         def run_super() -> float:
+            algo.sampler.load_state_dict(state)  # the same K codes each time
             t0 = time.perf_counter()
             algo.train_step(data, wrapper)
             return time.perf_counter() - t0
@@ -73,22 +79,31 @@ def main() -> None:
                 opt.zero_grad()
             return time.perf_counter() - t0
 
-        # the path that runs second finds the batch in the CPU caches:
-        # alternate the order so neither is favoured
-        if step % 2 == 0:
-            t_super += run_super()
-            t_static += run_static()
-        else:
-            t_static += run_static()
-            t_super += run_super()
+        per_step = {'super': [], 'static': []}
+        for _ in range(args.repeats):
+            # the path that runs second finds the batch in the CPU caches:
+            # alternate the order so neither is favoured
+            if turn % 2 == 0:
+                per_step['super'].append(run_super())
+                per_step['static'].append(run_static())
+            else:
+                per_step['static'].append(run_static())
+                per_step['super'].append(run_super())
+            turn += 1
+        for path, values in per_step.items():
+            times[path].append(values)
     n = args.steps
-    print(f'K={args.k} batch=64 threads={args.threads} steps={n}')
+    best = {p: sum(min(v) for v in t) for p, t in times.items()}
+    mean = {p: sum(sum(v) for v in t) / args.repeats for p, t in times.items()}
+    print(f'K={args.k} batch=64 threads={args.threads} steps={n} '
+          f'repeats={args.repeats}')
     print(f'supernet step (K subnets, 1 optimizer step): '
-          f'{t_super / n * 1e3:.1f} ms')
+          f'{best["super"] / n * 1e3:.1f} ms (mean {mean["super"] / n * 1e3:.1f})')
     print(f'K static networks (K optimizer steps)       : '
-          f'{t_static / n * 1e3:.1f} ms')
-    print(f'ratio supernet/static: {t_super / t_static:.3f}')
-
+          f'{best["static"] / n * 1e3:.1f} ms (mean {mean["static"] / n * 1e3:.1f})')
+    print(f'ratio supernet/static: {best["super"] / best["static"]:.3f} '
+          f'(fastest of {args.repeats} per step; ratio of means '
+          f'{mean["super"] / mean["static"]:.3f})')
 
 if __name__ == '__main__':
     main()
