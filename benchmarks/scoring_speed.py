@@ -13,13 +13,15 @@ restore state); the static path is the network returned by
 subnet and the ratio, measured side by side in one run, the two paths taking
 turns at running first (the second finds the batches in the CPU caches).
 
-Each code is timed ``--repeats`` times on each path. The headline ratio sums
-each code's fastest time per path (the ``timeit`` convention: the minimum is
-the run least disturbed by other processes); the ratio of mean times is
-printed beside it.
+Each code is timed ``--repeats`` times on each path (``--repeats`` passes
+over the codes). The headline ratio is the median over every back-to-back
+pair of the pair's ratio (see ``timing.compare``); the ratio of each code's
+fastest times and the ratio of mean times are printed beside it.
 """
 import argparse
+import os
 import random
+import sys
 import time
 
 import torch
@@ -28,6 +30,9 @@ from nasbench_cvpr.engine.bn_calibration import recalibrate
 from nasbench_cvpr.engine.scoring import SubnetScorer, evaluate
 from nasbench_cvpr.models import ResNetSupernet, export_subnet
 from nasbench_cvpr.spaces import build_space
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import compare, ratio_line  # noqa: E402
 
 SPACES = {
     # the demo space of configs/_base_/models/resnet48_tiny_supernet.py
@@ -105,19 +110,15 @@ def main() -> None:
                 times['super'][i].append(run_super(code))
             turn += 1
     n = len(codes)
-    best = {p: sum(min(v) for v in t) for p, t in times.items()}
-    mean = {p: sum(sum(v) for v in t) / args.repeats for p, t in times.items()}
+    stats = compare(times['super'], times['static'])
     print(f'space={args.space} codes={n} repeats={args.repeats} '
           f'threads={args.threads} images/code='
           f'{(args.calib_batches + args.eval_batches) * args.batch_size}')
-    print(f'supernet scorer : {best["super"] / n * 1e3:8.1f} ms/subnet '
-          f'(mean {mean["super"] / n * 1e3:.1f})')
-    print(f'static network  : {best["static"] / n * 1e3:8.1f} ms/subnet '
-          f'(mean {mean["static"] / n * 1e3:.1f}; '
-          f'+ export {t_export / n * 1e3:.1f} ms)')
-    print(f'ratio supernet/static: {best["super"] / best["static"]:.3f} '
-          f'(fastest of {args.repeats} per code; ratio of means '
-          f'{mean["super"] / mean["static"]:.3f})')
+    print(f'supernet scorer : {stats["candidate_best"] * 1e3:8.1f} ms/subnet '
+          '(fastest repeat)')
+    print(f'static network  : {stats["baseline_best"] * 1e3:8.1f} ms/subnet '
+          f'(fastest repeat; + export {t_export / n * 1e3:.1f} ms)')
+    print(ratio_line(stats, 'code'))
 
 if __name__ == '__main__':
     main()

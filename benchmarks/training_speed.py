@@ -11,11 +11,13 @@ one optimizer step) against, for the same K codes, K exported static networks
 each doing forward, backward and an optimizer step. Prints milliseconds per
 K-subnet step and the ratio; the two paths take turns at running first (the
 second finds the batch in the CPU caches). Each step's K codes are timed
-``--repeats`` times on each path; the headline ratio sums each step's fastest
-time per path (the ``timeit`` convention), the ratio of means is printed
-beside it.
+``--repeats`` times on each path; the headline ratio is the median over
+every back-to-back pair of the pair's ratio (see ``timing.compare``), with
+the ratio of fastest times and of means beside it.
 """
 import argparse
+import os
+import sys
 import time
 
 import torch
@@ -24,6 +26,9 @@ from mmpretrain.structures import DataSample
 
 from nasbench_cvpr.models import export_subnet
 from nasbench_cvpr.registry import MODELS
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import compare, ratio_line  # noqa: E402
 
 SPACE = dict(type='ResNet48Space', base_channels=(16, 32, 64, 128),
              max_depths=(2, 2, 3, 2), divisor=4, stem_type='cifar',
@@ -93,17 +98,14 @@ def main() -> None:
         for path, values in per_step.items():
             times[path].append(values)
     n = args.steps
-    best = {p: sum(min(v) for v in t) for p, t in times.items()}
-    mean = {p: sum(sum(v) for v in t) / args.repeats for p, t in times.items()}
+    stats = compare(times['super'], times['static'])
     print(f'K={args.k} batch=64 threads={args.threads} steps={n} '
           f'repeats={args.repeats}')
     print(f'supernet step (K subnets, 1 optimizer step): '
-          f'{best["super"] / n * 1e3:.1f} ms (mean {mean["super"] / n * 1e3:.1f})')
+          f'{stats["candidate_best"] * 1e3:.1f} ms (fastest repeat)')
     print(f'K static networks (K optimizer steps)       : '
-          f'{best["static"] / n * 1e3:.1f} ms (mean {mean["static"] / n * 1e3:.1f})')
-    print(f'ratio supernet/static: {best["super"] / best["static"]:.3f} '
-          f'(fastest of {args.repeats} per step; ratio of means '
-          f'{mean["super"] / mean["static"]:.3f})')
+          f'{stats["baseline_best"] * 1e3:.1f} ms (fastest repeat)')
+    print(ratio_line(stats, 'step'))
 
 if __name__ == '__main__':
     main()

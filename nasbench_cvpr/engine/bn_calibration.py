@@ -6,7 +6,7 @@ so the score of a code would depend on the codes scored before it. Here the
 statistics are snapshotted once, reset, re-estimated as exact population
 statistics (cumulative average) on fixed batches, and restored afterwards.
 """
-from typing import Iterable, List, Optional, Sequence
+from typing import Callable, Iterable, List, Optional, Sequence
 
 import torch
 from torch import Tensor, nn
@@ -85,7 +85,8 @@ def check_calib_momentum(momentum: Optional[float]) -> Optional[float]:
 @torch.no_grad()
 def recalibrate(model: nn.Module, batches: Iterable[Tensor],
                 momentum: Optional[float] = None,
-                bns: Optional[Sequence[_BatchNorm]] = None) -> None:
+                bns: Optional[Sequence[_BatchNorm]] = None,
+                train_mode: Optional[Callable[[bool], None]] = None) -> None:
     """Re-estimate BN statistics on ``batches``.
 
     With ``momentum=None`` the statistics are reset and re-estimated as the
@@ -104,6 +105,9 @@ def recalibrate(model: nn.Module, batches: Iterable[Tensor],
             momentum of a moving average.
         bns: The model's BN modules, if already known (see
             :func:`batch_norms`).
+        train_mode: Sets the model's train/eval mode (default
+            ``model.train``); a scorer passes its
+            :class:`~nasbench_cvpr.utils.ModeSwitch`.
     """
     check_calib_momentum(momentum)
     was_training = model.training
@@ -116,7 +120,8 @@ def recalibrate(model: nn.Module, batches: Iterable[Tensor],
         torch._foreach_add_(variances, 1.0)
     for bn in bns:
         bn.momentum = momentum
-    model.train()
+    train_mode = model.train if train_mode is None else train_mode
+    train_mode(True)
     for inputs in batches:
         model(inputs)
-    model.train(was_training)
+    train_mode(was_training)

@@ -8,6 +8,7 @@ from mmengine.dataset import pseudo_collate
 from torch import Tensor, nn
 
 from ..registry import DATASETS
+from ..utils import ModeSwitch
 from .bn_calibration import (BNSnapshot, check_bn_mode,
                              check_calib_momentum, recalibrate)
 
@@ -167,27 +168,31 @@ class SubnetScorer:
         if bn_mode == 'recalibrate' and not len(self.calib_batches):
             raise ValueError("bn_mode 'recalibrate' needs calibration batches")
         self._snapshot: Optional[BNSnapshot] = None
+        self._mode_switch: Optional[ModeSwitch] = None
 
     def score(self, code: str) -> Dict[str, float]:
         """Metrics of one code; the supernet's BN statistics, active arch
         and train/eval mode are restored afterwards."""
         net = self.supernet
         was_training, active_code = net.training, net.current_code
-        # one snapshot (and list of BN modules) for all codes: the module
-        # tree of a supernet does not change while it is scored
-        snapshot = self._snapshot
+        # one snapshot (and list of BN modules) and one mode switch for all
+        # codes: the module tree of a supernet does not change while it is
+        # scored
+        snapshot, switch = self._snapshot, self._mode_switch
         if snapshot is None:
             snapshot = self._snapshot = BNSnapshot(net)
+            switch = self._mode_switch = ModeSwitch(net)
         else:
             snapshot.save()
         try:
             net.set_arch(code)
             if self.bn_mode == 'recalibrate':
                 recalibrate(net, (x for x, _ in self.calib_batches),
-                            self.calib_momentum, bns=snapshot.bns)
-            net.train(self.bn_mode == 'batch_stats')
+                            self.calib_momentum, bns=snapshot.bns,
+                            train_mode=switch)
+            switch(self.bn_mode == 'batch_stats')
             return evaluate(net, self.eval_batches)
         finally:
             snapshot.restore()
             net.set_arch(active_code)
-            net.train(was_training)
+            switch(was_training)

@@ -259,3 +259,33 @@ def test_snapshot_save_refreshes_the_same_copies(tiny_space):
     assert all(torch.equal(bn.running_mean, torch.ones_like(bn.running_mean))
                and int(bn.num_batches_tracked) == 0 and bn.momentum == 0.5
                for bn in bns)
+
+
+@pytest.mark.parametrize('bn_mode', ['recalibrate', 'batch_stats'])
+def test_scorer_restores_every_module_mode(trained, tiny_space, bn_mode):
+    scorer = SubnetScorer(trained, batches(tiny_space),
+                          batches(tiny_space, 2, 1), bn_mode)
+    code = tiny_space.sample(random.Random(5))
+    try:
+        for was_training in (True, False, True):
+            trained.train(was_training)
+            scorer.score(code)
+            assert [m.training for m in trained.modules()] == (
+                [was_training] * len(list(trained.modules())))
+    finally:
+        trained.eval()
+
+
+def test_recalibrate_switches_modes_through_train_mode(tiny_space):
+    from nasbench_cvpr.engine.bn_calibration import recalibrate
+    net = ResNetSupernet(tiny_space).eval()
+    calls = []
+
+    def switch(mode):
+        calls.append(mode)
+        net.train(mode)
+
+    recalibrate(net, [x for x, _ in batches(tiny_space, 1, 1)],
+                train_mode=switch)
+    assert calls == [True, False]
+    assert not any(m.training for m in net.modules())

@@ -17,7 +17,7 @@ from torch import Tensor, nn
 
 from ...registry import MODELS
 from ...spaces import BaseSearchSpace, BlockSpec, ResNetArch, build_space
-from ...utils import flat_modules
+from ...utils import flat_modules, set_training
 from ..ops import (PrefixMutableChannel, SlicedBatchNorm2d, SlicedConv2d,
                    SlicedLinear, WidthGroups)
 from ..static_resnet import make_activation, uses_projection
@@ -390,12 +390,13 @@ class ResNetSupernet(BaseModule):
         """
         if not isinstance(mode, bool):
             raise ValueError('training mode is expected to be boolean')
-        for module in flat_modules(self):
-            if type(module).train is nn.Module.train or module is self:
-                module.__dict__['training'] = mode
-            else:
-                module.train(mode)
+        self.__dict__['training'] = mode  # the root first: not recursed into
+        set_training(flat_modules(self)[1:], mode)
         return self
+
+    # only flags are set (overrides below are still called): lets
+    # ModeSwitch and set_training write this module's flag directly
+    train.sets_flags_only = True
 
     def blocks(self, stage: Optional[nn.Module] = None) -> list:
         """Every :class:`SupernetBlock` (of one stage, or of all)."""
