@@ -33,6 +33,13 @@ class PreparedBatches(Sequence[Batch]):
     forward pass and gives bit-identical inputs (the same preprocessor on
     the same data).
 
+    With mmpretrain's ``ClsDataPreprocessor`` and images of one shape, a
+    batch is kept stacked (one uint8 tensor and one label tensor) and read
+    through the preprocessor's tensor branch: the same arithmetic per value
+    as its per-image branch, without re-collating the images and re-setting
+    every data sample's label on each read, which took about a third of the
+    time of scoring small networks (Fashion-MNIST).
+
     Args:
         data_preprocessor: The model's data preprocessor (run with
             ``training=False``: normalisation, device placement).
@@ -41,7 +48,8 @@ class PreparedBatches(Sequence[Batch]):
 
     def __init__(self, data_preprocessor: nn.Module, raw: List[dict]) -> None:
         self.data_preprocessor = data_preprocessor
-        self.raw = raw
+        stackable = _reads_stacked_batches(data_preprocessor)
+        self.raw = [_stacked(batch) if stackable else batch for batch in raw]
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -50,7 +58,12 @@ class PreparedBatches(Sequence[Batch]):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return PreparedBatches(self.data_preprocessor, self.raw[index])
-        data = self.data_preprocessor(self.raw[index], False)
+        batch = self.raw[index]
+        if 'labels' in batch:  # stacked, see _stacked
+            inputs = self.data_preprocessor({'inputs': batch['inputs']},
+                                            False)['inputs']
+            return inputs, batch['labels'].to(inputs.device)
+        data = self.data_preprocessor(batch, False)
         labels = torch.cat([s.gt_label for s in data['data_samples']])
         return data['inputs'], labels.to(data['inputs'].device)
 
@@ -63,9 +76,36 @@ class PreparedBatches(Sequence[Batch]):
         """Bytes held by the kept images."""
         total = 0
         for data in self.raw:
-            for item in data['inputs']:
+            items = data['inputs']
+            for item in [items] if isinstance(items, Tensor) else items:
                 total += item.numel() * item.element_size()
         return total
+
+
+def _reads_stacked_batches(data_preprocessor: nn.Module) -> bool:
+    """Whether the preprocessor's tensor branch equals its per-image branch
+    on equal-size images (mmpretrain's ``ClsDataPreprocessor`` itself: flip,
+    float, normalise and pad act per value in both; a subclass may not)."""
+    from mmpretrain.models.utils import ClsDataPreprocessor
+    return type(data_preprocessor) is ClsDataPreprocessor
+
+
+def _stacked(batch: dict) -> dict:
+    """``{'inputs': (N, C, H, W) tensor, 'labels': (N,) tensor}`` for a
+    collated batch of equal-shape image tensors with one label each; the
+    batch itself otherwise."""
+    images, samples = batch.get('inputs'), batch.get('data_samples')
+    if (not isinstance(images, (list, tuple)) or not images
+            or not isinstance(samples, (list, tuple))
+            or len(samples) != len(images)
+            or not all(isinstance(x, Tensor) for x in images)
+            or len({(x.shape, x.dtype) for x in images}) != 1
+            or not all('gt_label' in s for s in samples)):
+        return batch
+    labels = [s.gt_label for s in samples]
+    if not all(isinstance(t, Tensor) and t.numel() == 1 for t in labels):
+        return batch
+    return dict(inputs=torch.stack(images), labels=torch.cat(labels))
 
 
 class PreparedInputs(Sequence[Tensor]):

@@ -44,6 +44,41 @@ def test_reads_equal_eager_normalisation_and_hold_uint8():
     assert torch.equal(prepared.inputs()[2], prepared[2][0])
 
 
+def test_equal_size_batches_kept_stacked_others_as_collated():
+    pre = preprocessor()
+    same = PreparedBatches(pre, raw_batches(1))
+    assert same.raw[0]['inputs'].shape == (8, 3, 16, 16)
+    assert same.raw[0]['inputs'].dtype == torch.uint8
+    # two image sizes in one batch: kept as collated, read through the
+    # preprocessor's per-image branch (which pads them to one size)
+    mixed = raw_batches(1)[0]
+    mixed['inputs'][0] = torch.randint(0, 256, (3, 12, 12),
+                                       dtype=torch.uint8)
+    prepared = PreparedBatches(pre, [mixed])
+    assert isinstance(prepared.raw[0]['inputs'], list)
+    eager = pre(dict(inputs=list(mixed['inputs']),
+                     data_samples=[DataSample().set_gt_label(i % 5)
+                                   for i in range(8)]), False)
+    assert torch.equal(prepared[0][0], eager['inputs'])
+    assert prepared.nbytes() == 7 * 3 * 16 * 16 + 3 * 12 * 12
+
+
+def test_other_preprocessors_read_the_collated_batch():
+    from mmpretrain.models.utils import ClsDataPreprocessor
+
+    class Shifted(ClsDataPreprocessor):
+        def forward(self, data, training=False):
+            out = super().forward(data, training)
+            out['inputs'] = out['inputs'] + 1
+            return out
+
+    pre = Shifted(mean=[127.5] * 3, std=[60.0] * 3)
+    raw = raw_batches(1)
+    prepared = PreparedBatches(pre, raw)
+    assert isinstance(prepared.raw[0]['inputs'], list)
+    assert torch.equal(prepared[0][0], pre(raw[0], False)['inputs'])
+
+
 def test_scores_identical_to_float32_batches(tiny_space):
     torch.manual_seed(0)
     net = ResNetSupernet(tiny_space).eval()
