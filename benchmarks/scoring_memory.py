@@ -58,7 +58,8 @@ def run_mode(mode: str, images: int, batch_size: int) -> dict:
         batches = [PreparedBatches(pre, [collated(n)])[0] for n in sizes]
         held = sum(x.numel() * x.element_size() for x, _ in batches)
     else:
-        batches = PreparedBatches(pre, [collated(n) for n in sizes])
+        # batch by batch, as prepare_batches collates them
+        batches = PreparedBatches(pre, (collated(n) for n in sizes))
         held = batches.nbytes()
     half = len(batches) // 2
     scorer = SubnetScorer(supernet, batches[half:], batches[:half],

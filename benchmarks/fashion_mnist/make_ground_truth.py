@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/fashion_mnist/make_ground_truth.py
-        [--archs benchmarks/fashion_mnist/archs.json] [--seeds 0 1 2 3]
+        [--archs benchmarks/fashion_mnist/archs.json] [--seeds 0 1 2 3 4 5]
         [--log benchmarks/fashion_mnist/runs.jsonl]
         [--out benchmarks/fashion_mnist/ground_truth.json]
         [--workers 2] [--threads 1] [--data-root data/fashion_mnist]
@@ -176,7 +176,8 @@ def _append_all(finished, records: list, log: str, total: int) -> list:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--archs', default=os.path.join(HERE, 'archs.json'))
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2, 3])
+    parser.add_argument('--seeds', type=int, nargs='+',
+                        default=[0, 1, 2, 3, 4, 5])
     parser.add_argument('--log', default=DEFAULT_LOG)
     parser.add_argument('--out', default=os.path.join(HERE,
                                                       'ground_truth.json'))

@@ -43,10 +43,13 @@ class PreparedBatches(Sequence[Batch]):
     Args:
         data_preprocessor: The model's data preprocessor (run with
             ``training=False``: normalisation, device placement).
-        raw: Collated batches (``pseudo_collate`` of the pipeline outputs).
+        raw: Collated batches (``pseudo_collate`` of the pipeline outputs);
+            an iterator is consumed batch by batch, so each batch's
+            per-image tensors can be freed once it is stacked.
     """
 
-    def __init__(self, data_preprocessor: nn.Module, raw: List[dict]) -> None:
+    def __init__(self, data_preprocessor: nn.Module,
+                 raw: Iterable[dict]) -> None:
         self.data_preprocessor = data_preprocessor
         stackable = _reads_stacked_batches(data_preprocessor)
         self.raw = [_stacked(batch) if stackable else batch for batch in raw]
@@ -155,13 +158,17 @@ def prepare_batches(data_preprocessor: nn.Module, dataset_cfg: dict,
     dataset = DATASETS.build(dataset_cfg)
     indices = select_indices(len(dataset), num, seed)
     batches = []
+    # stacked batch by batch: the per-image tensors of all batches and
+    # their stacked copies never coexist
+    stackable = _reads_stacked_batches(data_preprocessor)
     py_state, np_state = random.getstate(), np.random.get_state()
     random.seed(seed)
     np.random.seed(seed)
     try:
         for start in range(0, len(indices), batch_size):
             samples = [dataset[i] for i in indices[start:start + batch_size]]
-            batches.append(pseudo_collate(samples))
+            batch = pseudo_collate(samples)
+            batches.append(_stacked(batch) if stackable else batch)
     finally:
         random.setstate(py_state)
         np.random.set_state(np_state)
