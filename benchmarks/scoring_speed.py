@@ -32,7 +32,7 @@ from nasbench_cvpr.models import ResNetSupernet, export_subnet
 from nasbench_cvpr.spaces import build_space
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timing import compare, ratio_line  # noqa: E402
+from timing import compare, ratio_line, timed_pair  # noqa: E402
 
 SPACES = {
     # the demo space of configs/_base_/models/resnet48_tiny_supernet.py
@@ -77,22 +77,16 @@ def main() -> None:
     scorer.score(codes[0])  # warm-up
     t_export = 0.0
 
-    def run_static(net) -> float:
-        t0 = time.perf_counter()
-        recalibrate(net, [x for x, _ in calib])
-        evaluate(net.eval(), evals)
-        return time.perf_counter() - t0
-
-    def run_super(code) -> float:
-        t0 = time.perf_counter()
-        scorer.score(code)
-        return time.perf_counter() - t0
-
     nets = []
     for code in codes:
         t0 = time.perf_counter()
         nets.append(export_subnet(supernet, code).eval())
         t_export += time.perf_counter() - t0
+
+    def run_static(net) -> None:
+        recalibrate(net, [x for x, _ in calib])
+        evaluate(net.eval(), evals)
+
     # times[path][i] = the times of code i, one per repeat. Each repeat is a
     # pass over all codes, so consecutive scorer calls switch code as in the
     # Loop (a code scored twice in a row would reuse its cached weights).
@@ -100,14 +94,10 @@ def main() -> None:
     turn = 0
     for _ in range(args.repeats):
         for i, (code, net) in enumerate(zip(codes, nets)):
-            # the path that runs second finds the batches in the CPU caches:
-            # alternate the order so neither is favoured
-            if turn % 2 == 0:
-                times['super'][i].append(run_super(code))
-                times['static'][i].append(run_static(net))
-            else:
-                times['static'][i].append(run_static(net))
-                times['super'][i].append(run_super(code))
+            t_super, t_static = timed_pair(
+                lambda: scorer.score(code), lambda: run_static(net), turn)
+            times['super'][i].append(t_super)
+            times['static'][i].append(t_static)
             turn += 1
     n = len(codes)
     stats = compare(times['super'], times['static'])

@@ -1,9 +1,28 @@
 """Summaries of side-by-side timings shared by the speed benchmarks."""
 import statistics
-from typing import Dict, List
+import time
+from typing import Callable, Dict, List, Tuple
 
 #: Per item (code or step), one time per repeat, for one path.
 Times = List[List[float]]
+
+
+def timed_pair(candidate: Callable[[], object],
+               baseline: Callable[[], object],
+               turn: int) -> Tuple[float, float]:
+    """Seconds of one call of each, back to back; ``candidate`` first on
+    even turns. The call that runs second finds its inputs in the CPU
+    caches, so alternating the order favours neither."""
+    def seconds(fn: Callable[[], object]) -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    if turn % 2 == 0:
+        first = seconds(candidate)
+        return first, seconds(baseline)
+    second = seconds(baseline)
+    return seconds(candidate), second
 
 
 def compare(candidate: Times, baseline: Times) -> Dict[str, float]:

@@ -18,7 +18,6 @@ the ratio of fastest times and of means beside it.
 import argparse
 import os
 import sys
-import time
 
 import torch
 from mmengine.optim import OptimWrapper
@@ -28,7 +27,7 @@ from nasbench_cvpr.models import export_subnet
 from nasbench_cvpr.registry import MODELS
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timing import compare, ratio_line  # noqa: E402
+from timing import compare, ratio_line, timed_pair  # noqa: E402
 
 SPACE = dict(type='ResNet48Space', base_channels=(16, 32, 64, 128),
              max_depths=(2, 2, 3, 2), divisor=4, stem_type='cifar',
@@ -68,32 +67,21 @@ def main() -> None:
         optims = [torch.optim.SGD(n.parameters(), lr=0.01, momentum=0.9)
                   for n in nets]
 
-        def run_super() -> float:
-            algo.sampler.load_state_dict(state)  # the same K codes each time
-            t0 = time.perf_counter()
-            algo.train_step(data, wrapper)
-            return time.perf_counter() - t0
-
-        def run_static() -> float:
-            t0 = time.perf_counter()
+        def run_static() -> None:
             for net, opt in zip(nets, optims):
                 loss = torch.nn.functional.cross_entropy(
                     net(pre['inputs']), labels)
                 loss.backward()
                 opt.step()
                 opt.zero_grad()
-            return time.perf_counter() - t0
 
         per_step = {'super': [], 'static': []}
         for _ in range(args.repeats):
-            # the path that runs second finds the batch in the CPU caches:
-            # alternate the order so neither is favoured
-            if turn % 2 == 0:
-                per_step['super'].append(run_super())
-                per_step['static'].append(run_static())
-            else:
-                per_step['static'].append(run_static())
-                per_step['super'].append(run_super())
+            algo.sampler.load_state_dict(state)  # the same K codes each time
+            t_super, t_static = timed_pair(
+                lambda: algo.train_step(data, wrapper), run_static, turn)
+            per_step['super'].append(t_super)
+            per_step['static'].append(t_static)
             turn += 1
         for path, values in per_step.items():
             times[path].append(values)

@@ -1,4 +1,4 @@
-"""A faster walk over a module tree."""
+"""A faster walk over a module tree, and train/eval switches over it."""
 from typing import List, Sequence
 
 from torch import nn
@@ -72,15 +72,8 @@ class ModeSwitch:
     """
 
     def __init__(self, root: nn.Module) -> None:
-        modules = flat_modules(root)
-        self._flags = [m for m in modules if sets_flags_only(m)]
-        self._custom = [m for m in modules if not sets_flags_only(m)]
+        self._modules = flat_modules(root)
 
     def __call__(self, mode: bool) -> None:
         """Set every module to training (``True``) or evaluation mode."""
-        if not isinstance(mode, bool):
-            raise ValueError('training mode is expected to be boolean')
-        for module in self._flags:
-            module.__dict__['training'] = mode
-        for module in self._custom:
-            module.train(mode)
+        set_training(self._modules, mode)

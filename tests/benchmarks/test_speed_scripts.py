@@ -52,3 +52,14 @@ def test_compare_takes_the_median_of_pairs():
     assert stats['fastest'] == pytest.approx(3.3 / 3.0)
     assert stats['means'] == pytest.approx(11.8 / 9.0)
     assert stats['candidate_best'] == pytest.approx(1.65)
+
+
+def test_timed_pair_alternates_which_call_runs_first():
+    from runpy import run_path
+    timed_pair = run_path(str(BENCHMARKS / 'timing.py'))['timed_pair']
+    order = []
+    for turn in range(2):
+        times = timed_pair(lambda: order.append('candidate'),
+                           lambda: order.append('baseline'), turn)
+        assert len(times) == 2 and all(t >= 0 for t in times)
+    assert order == ['candidate', 'baseline', 'baseline', 'candidate']

@@ -388,10 +388,9 @@ class ResNetSupernet(BaseModule):
         overrides ``train``, so setting the flag on each is the same; a
         subclass of a submodule that does is still called.
         """
-        if not isinstance(mode, bool):
-            raise ValueError('training mode is expected to be boolean')
-        self.__dict__['training'] = mode  # the root first: not recursed into
+        # the root's own flag directly: a subclass's override would recurse
         set_training(flat_modules(self)[1:], mode)
+        self.__dict__['training'] = mode
         return self
 
     # only flags are set (overrides below are still called): lets
