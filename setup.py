@@ -36,6 +36,6 @@ setup(
     packages=find_packages(include=['nasbench_cvpr', 'nasbench_cvpr.*']),
     python_requires='>=3.9',
     install_requires=INSTALL_REQUIRES,
-    extras_require={'tests': ['pytest>=7']},
+    extras_require={'tests': ['pytest>=7', 'pytest-xdist>=3']},
     license='Apache-2.0',
 )

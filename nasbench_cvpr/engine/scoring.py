@@ -1,6 +1,8 @@
 """Score subnets of a supernet on fixed, pre-processed batches."""
 import random
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from contextlib import contextmanager
+from typing import (Dict, Iterable, Iterator, List, Optional, Sequence,
+                    Tuple)
 
 import torch
 import torch.nn.functional as F
@@ -216,30 +218,72 @@ class SubnetScorer:
             raise ValueError("bn_mode 'recalibrate' needs calibration batches")
         self._snapshot: Optional[BNSnapshot] = None
         self._mode_switch: Optional[ModeSwitch] = None
+        self._session: Optional[Tuple[bool, Optional[str]]] = None
 
-    def score(self, code: str) -> Dict[str, float]:
-        """Metrics of one code; the supernet's BN statistics, active arch
-        and train/eval mode are restored afterwards."""
-        net = self.supernet
-        was_training, active_code = net.training, net.current_code
-        # one snapshot (and list of BN modules) and one mode switch for all
-        # codes: the module tree of a supernet does not change while it is
-        # scored
-        snapshot, switch = self._snapshot, self._mode_switch
-        if snapshot is None:
-            snapshot = self._snapshot = BNSnapshot(net)
-            switch = self._mode_switch = ModeSwitch(net)
+    def _state_tools(self) -> Tuple[BNSnapshot, ModeSwitch]:
+        """The scorer's BN snapshot and mode switch, made on first use and
+        refreshed (``save``) on every later one: the module tree of a
+        supernet does not change while it is scored."""
+        if self._snapshot is None:
+            self._snapshot = BNSnapshot(self.supernet)
+            self._mode_switch = ModeSwitch(self.supernet)
         else:
-            snapshot.save()
+            self._snapshot.save()
+        return self._snapshot, self._mode_switch
+
+    @contextmanager
+    def session(self) -> Iterator['SubnetScorer']:
+        """Score many codes with one save and one restore of the supernet's
+        state (BN statistics, active arch, train/eval mode) around all of
+        them, instead of one per code.
+
+        The scores are the ones :meth:`score` gives alone: a code's score
+        never reads what the previous code left behind. ``recalibrate``
+        with ``calib_momentum=None`` resets the statistics first;
+        ``batch_stats`` and ``supernet`` do not read statistics that an
+        earlier code changed (``supernet`` changes none); ``recalibrate``
+        with a momentum starts from the supernet's statistics, so those are
+        put back before each code. Saves a full arch switch and a BN
+        restore per code (about 1% of a small subnet's scoring time).
+
+        Yields:
+            The scorer itself.
+        """
+        if self._session is not None:
+            raise RuntimeError('a scoring session is already open')
+        net = self.supernet
+        snapshot, switch = self._state_tools()
+        self._session = (net.training, net.current_code)
         try:
-            net.set_arch(code)
-            if self.bn_mode == 'recalibrate':
-                recalibrate(net, (x for x, _ in self.calib_batches),
-                            self.calib_momentum, bns=snapshot.bns,
-                            train_mode=switch)
-            switch(self.bn_mode == 'batch_stats')
-            return evaluate(net, self.eval_batches)
+            yield self
         finally:
+            was_training, active_code = self._session
+            self._session = None
             snapshot.restore()
             net.set_arch(active_code)
             switch(was_training)
+
+    def score(self, code: str) -> Dict[str, float]:
+        """Metrics of one code; the supernet's BN statistics, active arch
+        and train/eval mode are restored afterwards (inside
+        :meth:`session`: when the session ends)."""
+        if self._session is not None:
+            if self.bn_mode == 'recalibrate' \
+                    and self.calib_momentum is not None:
+                self._snapshot.restore()
+            return self._score_in_place(code)
+        with self.session():
+            return self._score_in_place(code)
+
+    def _score_in_place(self, code: str) -> Dict[str, float]:
+        """Set the arch and BN statistics of ``code`` and evaluate; leaves
+        the supernet as it is afterwards."""
+        net, snapshot, switch = (self.supernet, self._snapshot,
+                                 self._mode_switch)
+        net.set_arch(code)
+        if self.bn_mode == 'recalibrate':
+            recalibrate(net, (x for x, _ in self.calib_batches),
+                        self.calib_momentum, bns=snapshot.bns,
+                        train_mode=switch)
+        switch(self.bn_mode == 'batch_stats')
+        return evaluate(net, self.eval_batches)

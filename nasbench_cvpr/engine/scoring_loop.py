@@ -212,10 +212,11 @@ class SubnetScoringLoop(BaseLoop):
                     f'batches ready in {time.time() - start:.1f} s '
                     f'(bn_mode={self.bn_mode})')
         bar = ProgressBar(len(todo)) if rank == 0 and todo else None
-        for key in todo:
-            store.add(key, scorer.score(self.codes[key]))
-            if bar is not None:
-                bar.update()
+        with scorer.session():  # one save/restore of the supernet state
+            for key in todo:
+                store.add(key, scorer.score(self.codes[key]))
+                if bar is not None:
+                    bar.update()
         store.close()
         if world > 1:
             barrier()

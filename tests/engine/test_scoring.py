@@ -121,12 +121,21 @@ def run_eval(args, env=None, driver=None):
                           text=True, cwd=ROOT, env=env)
 
 
-def test_kill_and_resume_is_byte_identical(setup):
+@pytest.fixture(scope='module')
+def one_process_scores(setup):
+    """The arch file scored by one uninterrupted process (the reference of
+    the kill/resume and two-process runs)."""
     tmp, ckpt, arch_file = setup
     full = str(tmp / 'full' / 'scores.json')
     proc = run_eval([CONFIG, ckpt, '--arch-file', arch_file, '--out', full,
                      '--work-dir', str(tmp / 'w1'), *FAST])
     assert proc.returncode == 0, proc.stderr[-2000:]
+    return full
+
+
+def test_kill_and_resume_is_byte_identical(setup, one_process_scores):
+    tmp, ckpt, arch_file = setup
+    full = one_process_scores
     part = str(tmp / 'part' / 'scores.json')
     env = dict(os.environ, KILL_AFTER='3')
     proc = run_eval([CONFIG, ckpt, '--arch-file', arch_file, '--out', part,
@@ -148,12 +157,9 @@ def test_kill_and_resume_is_byte_identical(setup):
     assert len(scores) == 8 and set(scores['arch0']) == {'arch', 'acc'}
 
 
-def test_two_processes_equal_one(setup):
+def test_two_processes_equal_one(setup, one_process_scores):
     tmp, ckpt, arch_file = setup
-    one = str(tmp / 'one' / 'scores.json')
-    proc = run_eval([CONFIG, ckpt, '--arch-file', arch_file, '--out', one,
-                     '--work-dir', str(tmp / 'w3'), *FAST])
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    one = one_process_scores
     two = str(tmp / 'two' / 'scores.json')
     proc = subprocess.run(
         [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
@@ -289,3 +295,54 @@ def test_recalibrate_switches_modes_through_train_mode(tiny_space):
                 train_mode=switch)
     assert calls == [True, False]
     assert not any(m.training for m in net.modules())
+
+
+@pytest.mark.parametrize('bn_mode,momentum', [
+    ('supernet', None), ('recalibrate', None), ('recalibrate', 0.1),
+    ('batch_stats', None)])
+def test_session_scores_equal_single_scores(trained, tiny_space, bn_mode,
+                                            momentum):
+    scorer = SubnetScorer(trained, batches(tiny_space),
+                          batches(tiny_space, 2, 1), bn_mode, momentum)
+    rng = random.Random(7)
+    codes = [tiny_space.sample(rng) for _ in range(5)]
+    trained.set_arch(codes[0])
+    trained.train()
+    alone = [scorer.score(code) for code in codes]
+    before = {k: v.clone() for k, v in trained.state_dict().items()}
+    with scorer.session():
+        together = [scorer.score(code) for code in codes]
+    assert together == alone
+    after = trained.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    assert trained.current_code == codes[0]
+    assert all(m.training for m in trained.modules())
+    trained.eval()
+
+
+def test_session_switches_arch_once_per_code_and_restores_on_error(
+        trained, tiny_space, monkeypatch):
+    scorer = SubnetScorer(trained, batches(tiny_space),
+                          batches(tiny_space, 2, 1), 'recalibrate')
+    rng = random.Random(8)
+    codes = [tiny_space.sample(rng) for _ in range(4)]
+    trained.set_arch(codes[0])
+    set_arch = trained.set_arch
+    calls = []
+    monkeypatch.setattr(trained, 'set_arch',
+                        lambda code: calls.append(code) or set_arch(code))
+    before = {k: v.clone() for k, v in trained.state_dict().items()}
+    with pytest.raises(KeyError):
+        with scorer.session():
+            for code in codes:
+                scorer.score(code)
+            raise KeyError('stop')
+    # one switch per code, one restore at the end (not two per code)
+    assert calls == codes + [codes[0]]
+    assert trained.current_code == codes[0]
+    after = trained.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    with scorer.session():
+        with pytest.raises(RuntimeError, match='already open'):
+            with scorer.session():
+                pass

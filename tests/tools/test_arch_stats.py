@@ -31,6 +31,7 @@ def tool():
 
 
 def test_sample_file(tmp_path):
+    # the one run through a second interpreter: the command line itself
     out = tmp_path / 'stats.json'
     proc = run(os.path.join(DATA, 'cvpr22_first200.json'), '--out', str(out))
     assert proc.returncode == 0, proc.stderr
@@ -41,7 +42,7 @@ def test_sample_file(tmp_path):
     assert set(data['arch1']) == {'arch', 'params', 'flops'}
 
 
-def test_invalid_codes_reported_and_nothing_written(tmp_path):
+def test_invalid_codes_reported_and_nothing_written(tool, tmp_path, capsys):
     good = '1252233313000000223212122253130000000000006515000000'
     archs = tmp_path / 'archs.json'
     archs.write_text(json.dumps({
@@ -49,16 +50,15 @@ def test_invalid_codes_reported_and_nothing_written(tmp_path):
         'k2': {'arch': good[:20] + '9' + good[21:]},
         'k3': {'arch': good[:-3]}}))
     out = tmp_path / 'out.json'
-    proc = run(str(archs), '--out', str(out))
-    assert proc.returncode == 1
+    assert tool.main([str(archs), '--out', str(out)]) == 1
     assert not out.exists()
-    lines = [l for l in proc.stderr.splitlines() if l.startswith('invalid')]
+    err = capsys.readouterr().err
+    lines = [l for l in err.splitlines() if l.startswith('invalid')]
     assert len(lines) == 2
     assert 'k2: position 20' in lines[0] and 'k3: whole code' in lines[1]
-    assert 'Traceback' not in proc.stderr
+    assert 'Traceback' not in err
 
-    proc = run(str(archs), '--out', str(out), '--skip-invalid')
-    assert proc.returncode == 0
+    assert tool.main([str(archs), '--out', str(out), '--skip-invalid']) == 0
     data = json.loads(out.read_text())
     assert list(data) == ['k1', 'invalid']
     assert [e['key'] for e in data['invalid']] == ['k2', 'k3']
@@ -81,19 +81,18 @@ def test_malformed_entry_is_listed_like_a_bad_code(tool, tmp_path, capsys):
     assert 'invalid entry: x: whole entry: expected an object' in err
 
 
-def test_resnet20_format(tmp_path):
+def test_resnet20_format(tool, tmp_path, capsys):
     out = tmp_path / 's.json'
-    proc = run(os.path.join(DATA, 'cvpr21_gt_first200.json'), '--space',
-               'resnet20', '--out', str(out))
-    assert proc.returncode == 0, proc.stderr
+    assert tool.main([os.path.join(DATA, 'cvpr21_gt_first200.json'),
+                      '--space', 'resnet20', '--out', str(out)]) == 0, \
+        capsys.readouterr().err
     assert len(json.loads(out.read_text())) == 200
 
 
-def test_real_45k_file(tmp_path):
+def test_real_45k_file(tool, tmp_path, capsys):
     src = shared_file('CVPR_2022_NAS_Track1_test.json')
     out = tmp_path / 'stats.json'
-    proc = run(src, '--out', str(out))
-    assert proc.returncode == 0, proc.stderr
+    assert tool.main([src, '--out', str(out)]) == 0, capsys.readouterr().err
     data = json.loads(out.read_text())
     assert len(data) == 45000
     params = sorted((v['params'], k) for k, v in data.items())

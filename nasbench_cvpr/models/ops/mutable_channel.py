@@ -37,6 +37,11 @@ class PrefixMutableChannel(OneShotMutableChannel):
         if choice not in self.candidate_choices:
             raise ValueError(f'{self.name or "channel mutable"}: width '
                              f'{choice} is not one of {self.candidate_choices}')
+        if choice == self.width:
+            # the mask already says so: ``width`` is refreshed whenever the
+            # mask changes here or is loaded (two tensor writes saved per
+            # unchanged mutable; most of them between neighbouring codes)
+            return
         mask = self.mask
         mask.zero_()
         mask.narrow(0, 0, choice).fill_(1.0)  # cheaper than mask[:choice]
