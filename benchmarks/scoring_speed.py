@@ -7,8 +7,9 @@ Usage::
 
 Both paths run the same work per code on the same pre-built batches:
 recalibrate BN (reset + cumulative average over the calibration batches), then
-evaluate. The supernet path is :class:`SubnetScorer` (set arch in place,
-restore state); the static path is the network returned by
+evaluate. The supernet path is :class:`SubnetScorer` in one session, as in the
+scoring Loop (set arch in place; the state is restored once, at the end);
+the static path is the network returned by
 :func:`export_subnet` (export time reported separately). Prints seconds per
 subnet and the ratio, measured side by side in one run, the two paths taking
 turns at running first (the second finds the batches in the CPU caches).
@@ -92,13 +93,15 @@ def main() -> None:
     # Loop (a code scored twice in a row would reuse its cached weights).
     times = {'super': [[] for _ in codes], 'static': [[] for _ in codes]}
     turn = 0
-    for _ in range(args.repeats):
-        for i, (code, net) in enumerate(zip(codes, nets)):
-            t_super, t_static = timed_pair(
-                lambda: scorer.score(code), lambda: run_static(net), turn)
-            times['super'][i].append(t_super)
-            times['static'][i].append(t_static)
-            turn += 1
+    with scorer.session():  # as in the scoring Loop
+        for _ in range(args.repeats):
+            for i, (code, net) in enumerate(zip(codes, nets)):
+                t_super, t_static = timed_pair(
+                    lambda: scorer.score(code), lambda: run_static(net),
+                    turn)
+                times['super'][i].append(t_super)
+                times['static'][i].append(t_static)
+                turn += 1
     n = len(codes)
     stats = compare(times['super'], times['static'])
     print(f'space={args.space} codes={n} repeats={args.repeats} '

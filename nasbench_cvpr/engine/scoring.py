@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from mmengine.dataset import pseudo_collate
 from torch import Tensor, nn
 
+from ..models.ops import PinnableLayer, pin_layers
 from ..registry import DATASETS
 from ..utils import ModeSwitch
 from .bn_calibration import (BNSnapshot, check_bn_mode,
@@ -219,14 +220,18 @@ class SubnetScorer:
         self._snapshot: Optional[BNSnapshot] = None
         self._mode_switch: Optional[ModeSwitch] = None
         self._session: Optional[Tuple[bool, Optional[str]]] = None
+        self._pinnable: List[PinnableLayer] = []
 
     def _state_tools(self) -> Tuple[BNSnapshot, ModeSwitch]:
-        """The scorer's BN snapshot and mode switch, made on first use and
-        refreshed (``save``) on every later one: the module tree of a
-        supernet does not change while it is scored."""
+        """The scorer's BN snapshot and mode switch (and list of pinnable
+        layers), made on first use and refreshed (``save``) on every later
+        one: the module tree of a supernet does not change while it is
+        scored."""
         if self._snapshot is None:
             self._snapshot = BNSnapshot(self.supernet)
             self._mode_switch = ModeSwitch(self.supernet)
+            self._pinnable = [m for m in self._mode_switch.modules
+                              if isinstance(m, PinnableLayer)]
         else:
             self._snapshot.save()
         return self._snapshot, self._mode_switch
@@ -281,9 +286,14 @@ class SubnetScorer:
         net, snapshot, switch = (self.supernet, self._snapshot,
                                  self._mode_switch)
         net.set_arch(code)
-        if self.bn_mode == 'recalibrate':
-            recalibrate(net, (x for x, _ in self.calib_batches),
-                        self.calib_momentum, bns=snapshot.bns,
-                        train_mode=switch)
-        switch(self.bn_mode == 'batch_stats')
-        return evaluate(net, self.eval_batches)
+        # arch and weights stay fixed until the code is scored
+        pin_layers(self._pinnable, True)
+        try:
+            if self.bn_mode == 'recalibrate':
+                recalibrate(net, (x for x, _ in self.calib_batches),
+                            self.calib_momentum, bns=snapshot.bns,
+                            train_mode=switch)
+            switch(self.bn_mode == 'batch_stats')
+            return evaluate(net, self.eval_batches)
+        finally:
+            pin_layers(self._pinnable, False)

@@ -72,8 +72,8 @@ class ModeSwitch:
     """
 
     def __init__(self, root: nn.Module) -> None:
-        self._modules = flat_modules(root)
+        self.modules = flat_modules(root)
 
     def __call__(self, mode: bool) -> None:
         """Set every module to training (``True``) or evaluation mode."""
-        set_training(self._modules, mode)
+        set_training(self.modules, mode)
