@@ -13,7 +13,8 @@ ARCHS = os.path.join(BENCH, 'archs.json')
 GT = os.path.join(BENCH, 'ground_truth.json')
 LOG = os.path.join(BENCH, 'runs.jsonl')
 SCRIPTS = ('common', 'standalone_train', 'make_archs', 'make_ground_truth',
-           'reference_points', 'run_recipes', 'train_teacher')
+           'reference_points', 'run_recipes', 'train_teacher',
+           'check_regeneration')
 
 
 @pytest.fixture(scope='module')
@@ -147,6 +148,63 @@ def test_generation_resumes_and_refuses_other_settings(bench, space,
     with pytest.raises(SystemExit, match='in the arch file'):
         gen.run({'a1': dict(arch=space.max_code())}, seeds, str(log),
                 settings, workers=0, threads=1, data_root='unused')
+
+
+def test_regeneration_check_retrains_stored_runs(bench, space, tmp_path,
+                                                monkeypatch, capsys):
+    """check_regeneration re-trains stored (code, seed) runs with the
+    trainer's settings: on the same machine they come out identical (z 0,
+    exit 0); a stored value far outside its seed spread fails (exit 1)."""
+    import random
+    check = bench['check_regeneration']
+    gen = bench['make_ground_truth']
+    st = bench['standalone_train']
+    data = fake_data()
+    monkeypatch.setattr(st, 'load_fashion_mnist', lambda root=None: data)
+    settings = dict(st.DEFAULT_SETTINGS, **TINY)
+    monkeypatch.setattr(check, 'DEFAULT_SETTINGS', settings)
+    archs = {'a1': dict(arch=space.min_code()),
+             'a2': dict(arch=space.sample(random.Random(1)))}
+    log = tmp_path / 'runs.jsonl'
+    stored = gen.run(archs, [0, 1, 2], str(log), settings, workers=0,
+                     threads=1, data_root='unused')
+    out = tmp_path / 'check.json'
+    argv = ['--log', str(log), '--pairs', 'a2:1', '--workers', '0',
+            '--work-log', str(tmp_path / 'regen.jsonl'), '--out', str(out)]
+    assert check.main(argv) == 0
+    row, = json.loads(out.read_text())['runs']
+    assert (row['key'], row['seed'], row['within']) == ('a2', 1, True)
+    original = next(r for r in stored if (r['key'], r['seed']) == ('a2', 1))
+    for metric, values in row['metrics'].items():
+        assert values['regenerated'] == original[metric]
+        assert values['z'] == 0.0 and values['seed_sd'] > 0
+    assert 'a2 seed 1' in capsys.readouterr().out
+    # a stored value 10 sds (of the other seeds) away from the trainer's
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    sd = row['metrics']['ema_neg_ce']['seed_sd']
+    for r in lines:
+        if (r['key'], r['seed']) == ('a2', 1):
+            r['ema_neg_ce'] += 10 * sd
+    log.write_text(''.join(json.dumps(r) + '\n' for r in lines))
+    assert check.main(argv) == 1  # resumes: nothing is trained again
+    row, = json.loads(out.read_text())['runs']
+    assert not row['metrics']['ema_neg_ce']['within']
+    assert row['metrics']['acc']['within'] and not row['within']
+    with pytest.raises(SystemExit, match='a9:0'):
+        check.main(argv[:2] + ['--pairs', 'a9:0'] + argv[4:])
+
+
+def test_regeneration_pairs_spread_over_codes_and_seeds(bench):
+    check = bench['check_regeneration']
+    stored = [dict(key=f'a{i}', seed=s) for i in range(8) for s in (0, 1)]
+    pairs = check.pick_pairs(stored, 4)
+    assert [k for k, _ in pairs] == ['a0', 'a4', 'a2', 'a6']
+    assert [s for _, s in pairs] == [0, 1, 0, 1]
+    assert check.parse_pair('arch12:3') == ('arch12', 3)
+    import argparse
+    for bad in ('arch12', 'arch12:x', ':3'):
+        with pytest.raises(argparse.ArgumentTypeError):
+            check.parse_pair(bad)
 
 
 def test_partial_selection_takes_the_longest_seed_prefix(bench):
