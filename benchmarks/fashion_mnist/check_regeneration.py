@@ -41,7 +41,12 @@ from standalone_train import DEFAULT_SETTINGS  # noqa: E402
 
 def pick_pairs(stored: list, count: int) -> list:
     """``count`` (key, seed) pairs of ``stored`` spread over the codes (in
-    the generation's spread order) with the seeds taken in turn."""
+    the generation's spread order) with the seeds taken in turn.
+
+    Args:
+        stored: Records of the shipped log (``key`` and ``seed`` are read).
+        count: How many pairs to pick (at most one per code).
+    """
     keys = list(dict.fromkeys(r['key'] for r in stored))
     seeds = sorted({r['seed'] for r in stored})
     done = {(r['key'], r['seed']) for r in stored}
@@ -55,7 +60,11 @@ def pick_pairs(stored: list, count: int) -> list:
 
 
 def parse_pair(text: str) -> tuple:
-    """``KEY:SEED`` -> ``(KEY, SEED)``."""
+    """``KEY:SEED`` -> ``(KEY, SEED)`` (an argparse type).
+
+    Args:
+        text: The command-line word.
+    """
     key, sep, seed = text.rpartition(':')
     if not sep or not key or not seed.isdigit():
         raise argparse.ArgumentTypeError(f'{text!r}: expected KEY:SEED')
@@ -66,7 +75,13 @@ def compare(stored: list, regenerated: list, tolerance: float) -> list:
     """One row per regenerated run: per metric the stored and regenerated
     values, the difference, the standard deviation ``sd`` of the code's
     other stored seeds (neither value being compared enters it),
-    ``z = diff / (sqrt(2) * sd)`` and whether ``|z| <= tolerance``."""
+    ``z = diff / (sqrt(2) * sd)`` and whether ``|z| <= tolerance``.
+
+    Args:
+        stored: Records of the shipped log.
+        regenerated: Re-trained records of some of its (key, seed) pairs.
+        tolerance: Largest ``|z|`` of a passing metric.
+    """
     rows = []
     for new in regenerated:
         key, seed = new['key'], new['seed']
@@ -78,7 +93,7 @@ def compare(stored: list, regenerated: list, tolerance: float) -> list:
             sd = statistics.stdev([r[m] for r in runs if r['seed'] != seed])
             diff = new[m] - old[m]
             z = diff / (math.sqrt(2) * sd) if sd > 0 else (
-                0.0 if diff == 0 else math.inf)
+                0.0 if diff == 0 else math.copysign(math.inf, diff))
             row['metrics'][m] = dict(
                 stored=old[m], regenerated=new[m], diff=diff, seed_sd=sd,
                 z=z, within=abs(z) <= tolerance)
