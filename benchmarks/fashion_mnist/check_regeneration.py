@@ -17,11 +17,11 @@ trainer and settings, appending them to ``--work-log`` as they finish (a
 re-run resumes). For each run and metric it reports the stored value, the
 regenerated one, their difference and ``z``: that difference over
 ``sqrt(2) * sd``, where ``sd`` is the code's standard deviation over its
-other stored seeds (at least two). Training is deterministic for a seed on one machine, but
-oneDNN may pick other kernels on another processor, and one changed
-rounding sends SGD elsewhere: a regenerated run is then a fresh draw from
-the code's seed distribution, and the difference of two draws has standard
-deviation ``sqrt(2) * sd``. A run passes when ``|z| <= --tolerance`` for
+other stored seeds (at least two). Training is deterministic for a seed on
+one machine, but oneDNN may pick other kernels on another processor, and
+one changed rounding sends SGD elsewhere: a regenerated run is then a fresh
+draw from the code's seed distribution, and the difference of two draws has
+standard deviation ``sqrt(2) * sd``. A run passes when ``|z| <= --tolerance`` for
 every metric (default 3: four metrics per run are checked, so a 2-sigma
 band would fail a sound regeneration about one time in five). Exit status
 0 when every run passes, 1 otherwise.

@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     python benchmarks/fashion_mnist/run_recipes.py [--budget 8]
-        [--recipes spos ...] [--gt-key ema_neg_ce]
+        [--recipes spos ...] [--seeds 0 1 2] [--gt-key ema_neg_ce]
         [--work-dir work_dirs/fashion_bench/recipes]
 
 Each recipe is a ``configs/supernet/fashion_*.py`` config on the benchmark's
@@ -22,6 +22,15 @@ every run (a new ground truth needs no retraining). Writes
 ``results/results.json``, ``results/results.md`` (the README table) and one
 scatter plot per recipe into ``benchmarks/fashion_mnist/results/``. Wall
 times include interpreter start-up.
+
+Training seeds (``--seeds``, default 0): seed 0 is the configs' own
+``randomness.seed`` and its runs live in ``WORK_DIR/NAME``; another seed S
+trains with ``randomness.seed=S`` into ``WORK_DIR/NAME/seedS`` (recorded
+under ``"seed_runs"`` of the recipe's entry), and a continuing recipe then
+starts from its base's seed-S checkpoint. The teacher and PiNAS stage 1 are
+shared by all seeds. With more than one seed of a recipe, a third table
+gives the mean and standard deviation of its tau over the seeds: one run of
+a recipe scatters by about 0.1 in tau, more than many recipes differ.
 
 The ground truth is read here, after training, to rank the scores; it never
 reaches a training process.
@@ -83,58 +92,84 @@ def load_json(path: str, default=None):
         return json.load(f)
 
 
-def train_and_score(name: str, budget: int, work_root: str,
-                    entry: dict) -> None:
-    """Train recipe ``name`` (and what it starts from) and score it with
-    every BN mode; fills ``entry`` with times and score files."""
+def seed_path(path: str, seed: int) -> str:
+    """Where seed ``seed`` keeps what seed 0 keeps at ``path`` (a work
+    directory or a checkpoint in one): ``seedS`` below the directory."""
+    if seed == 0:
+        return path
+    if path.endswith('.pth'):
+        head, tail = os.path.split(path)
+        return os.path.join(head, f'seed{seed}', tail)
+    return os.path.join(path, f'seed{seed}')
+
+
+def seed_run(entry: dict, seed: int) -> dict:
+    """The part of a recipe's ``entry`` that holds the run of ``seed``
+    (train time and scores): the entry itself for seed 0, as in results
+    written before seeds existed."""
+    if seed == 0:
+        return entry
+    return entry.setdefault('seed_runs', {}).setdefault(str(seed), {})
+
+
+def train_and_score(name: str, budget: int, work_root: str, entry: dict,
+                    seed: int = 0) -> None:
+    """Train recipe ``name`` (and what it starts from) with training seed
+    ``seed`` and score it with every BN mode; fills ``entry`` (the run of
+    a seed other than 0: ``entry["seed_runs"][seed]``) with times and score
+    files."""
     config, k = RECIPES[name]
     config = os.path.join('configs', 'supernet', config)
-    work = os.path.join(ROOT, work_root, name)
+    work = seed_path(os.path.join(ROOT, work_root, name), seed)
     os.makedirs(work, exist_ok=True)
     log = os.path.join(work, 'bench.log')
     epochs = max(1, round(budget / k))
     base = None
+    options = [f'randomness.seed={seed}'] if seed else []
     if name in CONTINUES:
         base, epochs = CONTINUES[name]
-        base_ckpt = config_load_from(config)
+        base_ckpt = seed_path(config_load_from(config), seed)
         if not os.path.exists(os.path.join(ROOT, base_ckpt)):
             raise SystemExit(f'error: {name} continues {base}: run '
-                             f'--recipes {base} first ({base_ckpt} is '
-                             'missing)')
+                             f'--recipes {base} --seeds {seed} first '
+                             f'({base_ckpt} is missing)')
+        if seed:
+            options.append(f'load_from={base_ckpt}')
     entry.update(config=config, k=k, epochs=epochs, continues=base,
                  own_protocol=own_protocol(config))
-    entry.setdefault('scores', {})
+    record = seed_run(entry, seed)
+    record.setdefault('scores', {})
     if name in NEEDS_TEACHER and not os.path.exists(os.path.join(ROOT,
                                                                  TEACHER)):
-        entry['teacher_seconds'] = run(
+        record['teacher_seconds'] = run(
             [sys.executable, 'benchmarks/fashion_mnist/train_teacher.py',
              '--out', TEACHER], log)
     if name in PRE_STAGES:
         pre_config, pre_ckpt = PRE_STAGES[name]
         if not os.path.exists(os.path.join(ROOT, pre_ckpt)):
-            entry['pre_stage_seconds'] = run(
+            record['pre_stage_seconds'] = run(
                 [sys.executable, 'tools/train.py',
                  os.path.join('configs', 'supernet', pre_config)], log)
     ckpt = os.path.join(work, f'epoch_{epochs}.pth')
     if not os.path.exists(ckpt):
         # a continuing recipe keeps its config's epochs and schedule
-        options = [] if base else [
-            '--cfg-options', f'max_epochs={epochs}',
-            f'train_cfg.max_epochs={epochs}',
-            f'train_cfg.val_interval={epochs}',
-            f'param_scheduler.1.T_max={epochs}']
-        entry['train_seconds'] = run(
-            [sys.executable, 'tools/train.py', config, '--work-dir', work,
-             *options], log)
+        if not base:
+            options += [f'max_epochs={epochs}',
+                        f'train_cfg.max_epochs={epochs}',
+                        f'train_cfg.val_interval={epochs}',
+                        f'param_scheduler.1.T_max={epochs}']
+        record['train_seconds'] = run(
+            [sys.executable, 'tools/train.py', config, '--work-dir', work]
+            + (['--cfg-options', *options] if options else []), log)
     for mode in BN_MODES:
         out = os.path.join(work, f'scores_{mode}.json')
-        if mode in entry['scores'] and os.path.exists(out):
+        if mode in record['scores'] and os.path.exists(out):
             continue
         seconds = run([sys.executable, 'tools/eval_subnets.py', config, ckpt,
                        '--arch-file', os.path.join(HERE, 'archs.json'),
                        '--out', out, '--bn-mode', mode, '--work-dir', work],
                       log)
-        entry['scores'][mode] = dict(
+        record['scores'][mode] = dict(
             file=os.path.relpath(out.replace('.json', '.metrics.json'), ROOT),
             score_seconds=seconds)
 
@@ -156,29 +191,77 @@ def own_protocol(config: str) -> dict:
                 score=own.get('score', 'top1'))
 
 
+def rank_scores(scores: dict, gt: dict, gt_key: str) -> None:
+    """Kendall tau and Pearson of each BN mode's saved scores in ``scores``
+    (one run of a recipe) against ``gt[gt_key]``, written into it. A score
+    file that is not on this machine (a run made elsewhere) keeps the
+    figures recorded with it."""
+    from nasbench_cvpr.evaluation import ranking_metrics
+    for row in scores.values():
+        metrics = load_json(os.path.join(ROOT, row['file']))
+        if metrics is None:
+            continue
+        keys = [key for key in gt if key in metrics]
+        truth = [gt[key][gt_key] for key in keys]
+        for score in SCORES:
+            m = ranking_metrics([metrics[key][score] for key in keys], truth)
+            row[score] = dict(kendall_tau=m['kendall_tau'],
+                              pearson=m['pearson'], n=m['n'])
+
+
 def rank(results: dict, gt: dict, gt_key: str, out_dir: str) -> None:
-    """Ranking metrics of every saved score file against ``gt[gt_key]``,
-    and a scatter plot per recipe (recalibrated BN, top-1)."""
+    """Ranking metrics of every saved score file (every seed) against
+    ``gt[gt_key]``, and a scatter plot per recipe (seed 0, recalibrated BN,
+    top-1)."""
     from nasbench_cvpr.evaluation import plot_ranking, ranking_metrics
     for name, entry in results.items():
-        for mode, row in entry['scores'].items():
-            metrics = load_json(os.path.join(ROOT, row['file']))
-            keys = [key for key in gt if key in metrics]
-            truth = [gt[key][gt_key] for key in keys]
+        for run_entry in [entry, *entry.get('seed_runs', {}).values()]:
+            rank_scores(run_entry.get('scores', {}), gt, gt_key)
+        row = entry.get('scores', {}).get('recalibrate')
+        if row is None:
+            continue
+        metrics = load_json(os.path.join(ROOT, row['file']))
+        if metrics is None:
+            continue
+        keys = [key for key in gt if key in metrics]
+        truth = [gt[key][gt_key] for key in keys]
+        predicted = [metrics[key]['top1'] for key in keys]
+        plot_ranking(predicted, truth, os.path.join(out_dir, f'{name}.png'),
+                     title=f'{name} (recalibrated BN)',
+                     xlabel='supernet top-1',
+                     ylabel=f'standalone {gt_key} (mean of seeds)',
+                     metrics=ranking_metrics(predicted, truth))
+
+
+def seed_table(results: dict) -> list:
+    """Markdown lines: per recipe with runs of two or more training seeds,
+    per BN mode, the mean and standard deviation of tau over the seeds
+    (empty when no recipe has a second seed)."""
+    import statistics
+    lines = []
+    for name, e in results.items():
+        runs = {0: e}
+        runs.update((int(k), v) for k, v in e.get('seed_runs', {}).items())
+        if len(runs) < 2:
+            continue
+        for mode in BN_MODES:
+            rows = [(s, r['scores'][mode]) for s, r in sorted(runs.items())
+                    if 'top1' in r.get('scores', {}).get(mode, {})]
+            if len(rows) < 2:
+                continue
+            cells = []
             for score in SCORES:
-                m = ranking_metrics([metrics[key][score] for key in keys],
-                                    truth)
-                row[score] = dict(kendall_tau=m['kendall_tau'],
-                                  pearson=m['pearson'], n=m['n'])
-            if mode == 'recalibrate':
-                plot_ranking([metrics[key]['top1'] for key in keys], truth,
-                             os.path.join(out_dir, f'{name}.png'),
-                             title=f'{name} (recalibrated BN)',
-                             xlabel='supernet top-1',
-                             ylabel=f'standalone {gt_key} (mean of seeds)',
-                             metrics=ranking_metrics(
-                                 [metrics[key]['top1'] for key in keys],
-                                 truth))
+                taus = [row[score]['kendall_tau'] for _, row in rows]
+                cells.append(f'{statistics.mean(taus):.3f} +- '
+                             f'{statistics.stdev(taus):.3f}')
+            seeds = ', '.join(str(s) for s, _ in rows)
+            lines.append(f'| {name} | {mode} | {seeds} | {cells[0]} | '
+                         f'{cells[1]} |')
+    if not lines:
+        return []
+    return ['', 'Over training seeds (mean +- standard deviation of tau):',
+            '', '| recipe | BN mode | seeds | tau (top-1) | tau (-CE) |',
+            '|' + '---|' * 5] + lines
 
 
 def markdown_table(results: dict, refs: dict, gt_key: str) -> str:
@@ -199,7 +282,7 @@ def markdown_table(results: dict, refs: dict, gt_key: str) -> str:
         'score s |', '|' + '---|' * 10
     ]
     for name, e in results.items():
-        for mode, row in e['scores'].items():
+        for mode, row in e.get('scores', {}).items():
             if 'top1' not in row:
                 continue
             tau = row['top1']['kendall_tau']
@@ -220,7 +303,7 @@ def markdown_table(results: dict, refs: dict, gt_key: str) -> str:
               '|' + '---|' * 5]
     for name, e in results.items():
         own = e.get('own_protocol')
-        row = e['scores'].get(own['bn_mode'], {}) if own else {}
+        row = e.get('scores', {}).get(own['bn_mode'], {}) if own else {}
         key = 'top1' if own and own['score'] == 'top1' else 'neg_ce'
         if key not in row:
             continue
@@ -228,6 +311,7 @@ def markdown_table(results: dict, refs: dict, gt_key: str) -> str:
         gap = f'{tau - proxies[best]:+.3f}' if best else 'n/a'
         lines.append(f'| {name} | {own["bn_mode"]} | {own["score"]} | '
                      f'{tau:.3f} | {gap} |')
+    lines += seed_table(results)
     return '\n'.join(lines) + '\n'
 
 
@@ -237,6 +321,8 @@ def main(argv=None) -> int:
                         help='subnet passes per training image (K x epochs)')
     parser.add_argument('--recipes', nargs='+', default=list(RECIPES),
                         choices=list(RECIPES))
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0],
+                        help='training seeds (0: the configs\' own)')
     parser.add_argument('--gt-key', default='ema_neg_ce')
     parser.add_argument('--work-dir', default='work_dirs/fashion_bench/'
                         'recipes')
@@ -252,10 +338,11 @@ def main(argv=None) -> int:
     results_path = os.path.join(out_dir, 'results.json')
     results = load_json(results_path, {})
     if not args.rank_only:
-        for name in args.recipes:
-            train_and_score(name, args.budget, args.work_dir,
-                            results.setdefault(name, {}))
-            atomic_write_json(results_path, results)
+        for seed in args.seeds:
+            for name in args.recipes:
+                train_and_score(name, args.budget, args.work_dir,
+                                results.setdefault(name, {}), seed)
+                atomic_write_json(results_path, results)
     # read only now: the ground truth ranks finished scores, nothing else
     gt = load_json(os.path.join(HERE, 'ground_truth.json'))
     if gt is None:

@@ -415,3 +415,99 @@ def test_continuing_recipes_name_their_base_and_its_checkpoint(bench):
                               scores=dict(recalibrate=row))), {},
         'ema_neg_ce')
     assert '| fewshot_2nd | 1 x 3 after spos | recalibrate | 0.500 |' in table
+
+
+def test_recipe_seeds_train_into_their_own_dirs(bench, tmp_path,
+                                                monkeypatch):
+    """A training seed other than 0 trains with randomness.seed into
+    NAME/seedS, is recorded under "seed_runs", and a continuing recipe
+    starts from its base's checkpoint of the same seed; seed 0 keeps the
+    layout and commands of results made before seeds existed."""
+    run_recipes = bench['run_recipes']
+    work_root = str(tmp_path / 'recipes')
+    # the few-shot config's load_from, moved under tmp_path
+    monkeypatch.setattr(run_recipes, 'config_load_from',
+                        lambda config: f'{work_root}/spos/epoch_8.pth')
+    commands = []
+
+    def fake_run(cmd, log):
+        commands.append(cmd)
+        if 'tools/train.py' in cmd:
+            work = cmd[cmd.index('--work-dir') + 1]
+            epochs = 3 if 'fewshot' in cmd[2] else 8
+            open(os.path.join(work, f'epoch_{epochs}.pth'), 'w').close()
+        if 'tools/eval_subnets.py' in cmd:
+            open(cmd[cmd.index('--out') + 1], 'w').close()
+        return 1.0
+
+    monkeypatch.setattr(run_recipes, 'run', fake_run)
+    results = {}
+    for seed in (0, 2):
+        for name in ('spos', 'fewshot_2nd'):
+            run_recipes.train_and_score(name, 8, work_root,
+                                        results.setdefault(name, {}), seed)
+    spos0, few0, spos2, few2 = [c for c in commands
+                                if 'tools/train.py' in c]
+    # seed 0: the commands of results made before seeds existed
+    assert spos0[-5:] == ['--cfg-options', 'max_epochs=8',
+                          'train_cfg.max_epochs=8',
+                          'train_cfg.val_interval=8',
+                          'param_scheduler.1.T_max=8']
+    assert spos0[spos0.index('--work-dir') + 1] == f'{work_root}/spos'
+    assert '--cfg-options' not in few0
+    assert spos2[spos2.index('--work-dir') + 1] == f'{work_root}/spos/seed2'
+    assert 'randomness.seed=2' in spos2 and 'max_epochs=8' in spos2
+    assert 'randomness.seed=2' in few2
+    assert f'load_from={work_root}/spos/seed2/epoch_8.pth' in few2
+    assert 'max_epochs=8' not in few2  # its config's own epochs
+    assert set(results['spos']['scores']) == set(run_recipes.BN_MODES)
+    seed2 = results['spos']['seed_runs']['2']['scores']['recalibrate']
+    assert seed2['file'] == os.path.relpath(
+        f'{work_root}/spos/seed2/scores_recalibrate.metrics.json',
+        run_recipes.ROOT)
+    # a continuing recipe refuses to start without its base's seed
+    with pytest.raises(SystemExit, match='--seeds 3'):
+        run_recipes.train_and_score('fewshot_2nd', 8, work_root, {}, 3)
+
+
+def test_recipe_table_over_seeds(bench):
+    run_recipes = bench['run_recipes']
+
+    def row(tau):
+        return dict(score_seconds=1.0,
+                    top1=dict(kendall_tau=tau, pearson=0.6, n=48),
+                    neg_ce=dict(kendall_tau=tau + 0.1, pearson=0.5, n=48))
+
+    results = dict(
+        spos=dict(k=1, epochs=8, scores=dict(recalibrate=row(0.5)),
+                  seed_runs={'1': dict(scores=dict(recalibrate=row(0.7))),
+                             '2': dict(scores=dict(recalibrate=row(0.6)))}),
+        fairnas=dict(k=5, epochs=2, scores=dict(recalibrate=row(0.4))))
+    table = run_recipes.markdown_table(results, {}, 'ema_neg_ce')
+    assert '| spos | recalibrate | 0, 1, 2 | 0.600 +- 0.100 | ' \
+        '0.700 +- 0.100 |' in table
+    assert '| fairnas | recalibrate | 0' not in table  # one seed only
+    assert run_recipes.seed_table(dict(fairnas=results['fairnas'])) == []
+
+
+def test_rank_keeps_the_figures_of_score_files_made_elsewhere(bench,
+                                                              tmp_path):
+    """--rank-only on a machine without a run's score file keeps the tau
+    recorded with it, and re-ranks the files that are there."""
+    run_recipes = bench['run_recipes']
+    gt = {f'a{i}': dict(arch='x', ema_neg_ce=float(i)) for i in range(6)}
+    here = tmp_path / 'scores.metrics.json'
+    here.write_text(json.dumps({k: dict(top1=-v['ema_neg_ce'],
+                                        neg_ce=v['ema_neg_ce'])
+                                for k, v in gt.items()}))
+    kept = dict(file='nowhere/scores.metrics.json', score_seconds=1.0,
+                top1=dict(kendall_tau=0.42, pearson=0.5, n=48))
+    results = dict(spos=dict(scores=dict(supernet=dict(kept)),
+                             seed_runs={'1': dict(scores=dict(
+                                 supernet=dict(file=str(here),
+                                               score_seconds=1.0)))}))
+    run_recipes.rank(results, gt, 'ema_neg_ce', str(tmp_path))
+    assert results['spos']['scores']['supernet'] == kept
+    ranked = results['spos']['seed_runs']['1']['scores']['supernet']
+    assert ranked['top1']['kendall_tau'] == pytest.approx(-1.0)
+    assert ranked['neg_ce']['kendall_tau'] == pytest.approx(1.0)
