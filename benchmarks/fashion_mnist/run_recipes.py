@@ -25,9 +25,11 @@ times include interpreter start-up.
 
 Training seeds (``--seeds``, default 0): seed 0 is the configs' own
 ``randomness.seed`` and its runs live in ``WORK_DIR/NAME``; another seed S
-trains with ``randomness.seed=S`` into ``WORK_DIR/NAME/seedS`` (recorded
-under ``"seed_runs"`` of the recipe's entry), and a continuing recipe then
-starts from its base's seed-S checkpoint. The teacher and PiNAS stage 1 are
+trains with ``randomness.seed=S`` and ``model.sampler.seed=S`` (another
+initialisation, data order and subnet sequence) into
+``WORK_DIR/NAME/seedS`` (recorded under ``"seed_runs"`` of the recipe's
+entry), and a continuing recipe then starts from its base's seed-S
+checkpoint. The teacher and PiNAS stage 1 are
 shared by all seeds. With more than one seed of a recipe, a third table
 gives the mean and standard deviation of its tau over the seeds: one run of
 a recipe scatters by about 0.1 in tau, more than many recipes differ.
@@ -125,7 +127,11 @@ def train_and_score(name: str, budget: int, work_root: str, entry: dict,
     log = os.path.join(work, 'bench.log')
     epochs = max(1, round(budget / k))
     base = None
-    options = [f'randomness.seed={seed}'] if seed else []
+    # a seed other than 0 changes the initialisation, the data order and
+    # augmentation (randomness.seed) and the subnets drawn (the sampler's
+    # own generator, seeded separately for exact resume)
+    options = [f'randomness.seed={seed}', f'model.sampler.seed={seed}'
+               ] if seed else []
     if name in CONTINUES:
         base, epochs = CONTINUES[name]
         base_ckpt = seed_path(config_load_from(config), seed)
