@@ -34,8 +34,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import ROOT  # noqa: E402
-from make_ground_truth import (DEFAULT_LOG, METRICS, run,  # noqa: E402
-                               spread_order)
+from make_ground_truth import (DEFAULT_LOG, METRICS, check_log,  # noqa
+                               run, spread_order)
 from standalone_train import DEFAULT_SETTINGS  # noqa: E402
 
 
@@ -123,9 +123,7 @@ def main(argv=None) -> int:
     if not stored:
         raise SystemExit(f'error: {args.log} holds no runs')
     settings = dict(DEFAULT_SETTINGS)
-    if stored[0]['settings'] != settings:
-        raise SystemExit(f'error: {args.log} was made with other settings '
-                         f'than the trainer\'s defaults')
+    check_log(stored, {}, settings, args.log)
     done = {(r['key'], r['seed']) for r in stored}
     pairs = args.pairs or pick_pairs(stored, args.count)
     missing = [f'{k}:{s}' for k, s in pairs if (k, s) not in done]

@@ -29,10 +29,10 @@ trains with ``randomness.seed=S`` and ``model.sampler.seed=S`` (another
 initialisation, data order and subnet sequence) into
 ``WORK_DIR/NAME/seedS`` (recorded under ``"seed_runs"`` of the recipe's
 entry), and a continuing recipe then starts from its base's seed-S
-checkpoint. The teacher and PiNAS stage 1 are
-shared by all seeds. With more than one seed of a recipe, a third table
-gives the mean and standard deviation of its tau over the seeds: one run of
-a recipe scatters by about 0.1 in tau, more than many recipes differ.
+checkpoint. The teacher and PiNAS stage 1 are shared by all seeds. With
+more than one seed of a recipe, a third table gives the mean and standard
+deviation of its tau over the seeds: one run of a recipe scatters by about
+0.1 in tau, more than many recipes differ.
 
 The ground truth is read here, after training, to rank the scores; it never
 reaches a training process.
@@ -197,46 +197,51 @@ def own_protocol(config: str) -> dict:
                 score=own.get('score', 'top1'))
 
 
-def rank_scores(scores: dict, gt: dict, gt_key: str) -> None:
+def rank_scores(scores: dict, gt: dict, gt_key: str) -> dict:
     """Kendall tau and Pearson of each BN mode's saved scores in ``scores``
     (one run of a recipe) against ``gt[gt_key]``, written into it. A score
     file that is not on this machine (a run made elsewhere) keeps the
-    figures recorded with it."""
+    figures recorded with it.
+
+    Returns:
+        Per BN mode whose file was read: ``(predicted top-1, truth, full
+        top-1 ranking metrics)``, for plotting.
+    """
     from nasbench_cvpr.evaluation import ranking_metrics
-    for row in scores.values():
+    ranked = {}
+    for mode, row in scores.items():
         metrics = load_json(os.path.join(ROOT, row['file']))
         if metrics is None:
             continue
         keys = [key for key in gt if key in metrics]
         truth = [gt[key][gt_key] for key in keys]
         for score in SCORES:
-            m = ranking_metrics([metrics[key][score] for key in keys], truth)
+            predicted = [metrics[key][score] for key in keys]
+            m = ranking_metrics(predicted, truth)
             row[score] = dict(kendall_tau=m['kendall_tau'],
                               pearson=m['pearson'], n=m['n'])
+            if score == 'top1':
+                ranked[mode] = (predicted, truth, m)
+    return ranked
 
 
 def rank(results: dict, gt: dict, gt_key: str, out_dir: str) -> None:
     """Ranking metrics of every saved score file (every seed) against
     ``gt[gt_key]``, and a scatter plot per recipe (seed 0, recalibrated BN,
     top-1)."""
-    from nasbench_cvpr.evaluation import plot_ranking, ranking_metrics
+    from nasbench_cvpr.evaluation import plot_ranking
     for name, entry in results.items():
-        for run_entry in [entry, *entry.get('seed_runs', {}).values()]:
+        for run_entry in entry.get('seed_runs', {}).values():
             rank_scores(run_entry.get('scores', {}), gt, gt_key)
-        row = entry.get('scores', {}).get('recalibrate')
-        if row is None:
-            continue
-        metrics = load_json(os.path.join(ROOT, row['file']))
-        if metrics is None:
-            continue
-        keys = [key for key in gt if key in metrics]
-        truth = [gt[key][gt_key] for key in keys]
-        predicted = [metrics[key]['top1'] for key in keys]
-        plot_ranking(predicted, truth, os.path.join(out_dir, f'{name}.png'),
-                     title=f'{name} (recalibrated BN)',
-                     xlabel='supernet top-1',
-                     ylabel=f'standalone {gt_key} (mean of seeds)',
-                     metrics=ranking_metrics(predicted, truth))
+        ranked = rank_scores(entry.get('scores', {}), gt, gt_key)
+        if 'recalibrate' in ranked:
+            predicted, truth, metrics = ranked['recalibrate']
+            plot_ranking(predicted, truth,
+                         os.path.join(out_dir, f'{name}.png'),
+                         title=f'{name} (recalibrated BN)',
+                         xlabel='supernet top-1',
+                         ylabel=f'standalone {gt_key} (mean of seeds)',
+                         metrics=metrics)
 
 
 def seed_table(results: dict) -> list:
@@ -335,6 +340,9 @@ def main(argv=None) -> int:
     parser.add_argument('--rank-only', action='store_true',
                         help='train and score nothing; re-rank saved scores')
     args = parser.parse_args(argv)
+    bad = [seed for seed in args.seeds if seed < 0]
+    if bad:
+        parser.error(f'--seeds: {bad} must be >= 0')
 
     import nasbench_cvpr  # noqa: F401
     from nasbench_cvpr.utils import atomic_write_json, atomic_write_text
