@@ -150,9 +150,12 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
     params = list(net.parameters())
     ema_params = list(ema.parameters())
     gen = torch.Generator().manual_seed(seed)
-    # mmengine's default: weight decay on every parameter
+    # mmengine's default: weight decay on every parameter. fused: one kernel
+    # for all parameters, the same update; the for-loop default costs about
+    # 3 ms per step on these ~70 small tensors (trainer_speed.py)
     opt = torch.optim.SGD(params, lr=s['lr'], momentum=s['momentum'],
-                          weight_decay=s['weight_decay'], nesterov=True)
+                          weight_decay=s['weight_decay'], nesterov=True,
+                          fused=True)
     n_total = int(s['train_images'])
     x_all = data['train_x'][:n_total]
     y_all = data['train_y'][:n_total]

@@ -13,15 +13,17 @@ import torch
 from torch import Tensor, nn
 
 from ..spaces import BlockSpec, ResNetArch
+from .ops.small_map_conv import SmallMapConv2d
 
 
 def make_stem(stem_type: str, in_channels: int, out_channels: int,
               bn: dict) -> nn.Sequential:
     """Stem of a static network: conv-BN-ReLU (+ maxpool for ImageNet)."""
     if stem_type == 'imagenet':
-        conv = nn.Conv2d(in_channels, out_channels, 7, 2, 3, bias=False)
+        conv = SmallMapConv2d(in_channels, out_channels, 7, 2, 3,
+                              bias=False)
     else:
-        conv = nn.Conv2d(in_channels, out_channels, 3, 1, 1, bias=False)
+        conv = SmallMapConv2d(in_channels, out_channels, 3, 1, 1, bias=False)
     layers = [('conv', conv), ('bn', nn.BatchNorm2d(out_channels, **bn)),
               ('relu', nn.ReLU(inplace=True))]
     if stem_type == 'imagenet':
@@ -35,8 +37,8 @@ class Projection(nn.Module):
     def __init__(self, in_channels: int, out_channels: int, stride: int,
                  bn: dict) -> None:
         super().__init__()
-        self.conv = nn.Conv2d(in_channels, out_channels, 1, stride,
-                              bias=False)
+        self.conv = SmallMapConv2d(in_channels, out_channels, 1, stride,
+                                   bias=False)
         self.bn = nn.BatchNorm2d(out_channels, **bn)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -66,11 +68,11 @@ class BasicBlock(nn.Module):
     def __init__(self, spec: BlockSpec, projection: bool, bn: dict,
                  outer_activation: str = 'relu') -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(spec.in_channels, spec.mid_channels, 3,
-                               spec.stride, 1, bias=False)
+        self.conv1 = SmallMapConv2d(spec.in_channels, spec.mid_channels, 3,
+                                    spec.stride, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(spec.mid_channels, **bn)
-        self.conv2 = nn.Conv2d(spec.mid_channels, spec.out_channels, 3, 1, 1,
-                               bias=False)
+        self.conv2 = SmallMapConv2d(spec.mid_channels, spec.out_channels, 3,
+                                    1, 1, bias=False)
         self.bn2 = nn.BatchNorm2d(spec.out_channels, **bn)
         self.relu = nn.ReLU(inplace=True)
         self.outer_act = make_activation(outer_activation)

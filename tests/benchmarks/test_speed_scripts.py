@@ -63,3 +63,15 @@ def test_timed_pair_alternates_which_call_runs_first():
                            lambda: order.append('baseline'), turn)
         assert len(times) == 2 and all(t >= 0 for t in times)
     assert order == ['candidate', 'baseline', 'baseline', 'candidate']
+
+
+def test_trainer_speed_prints_both_ratios(monkeypatch, capsys):
+    out = run_script('fashion_mnist/trainer_speed.py',
+                     ['--keys', 'arch1', '--steps', '1', '--repeats', '2'],
+                     monkeypatch, capsys)
+    for name in ('dense', 'dense\\+fused'):
+        assert re.search(rf'ratio {name}/conv2d: \d+\.\d{{3}} \(median of '
+                         r'back-to-back pairs', out), out
+    # the dense path changes the logits by float rounding at most
+    row = next(line for line in out.splitlines() if line.startswith('arch1'))
+    assert float(row.split()[-1]) < 1e-4, row

@@ -28,6 +28,7 @@ from mmrazor.models.architectures.dynamic_ops import (DynamicBatchNorm2d,
                                                       DynamicLinear)
 from torch import Tensor, nn
 
+from .small_map_conv import conv2d
 from .width_groups import WidthGroups
 
 SHARING_MODES = ('full', 'front', 'end', 'independent')
@@ -272,8 +273,8 @@ class SlicedConv2d(DynamicConv2d, _WidthMixin, _DenseWeightCache,
         return [self.weight_bank[str(slot)]]
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv2d(x, self._fetch(self.active_weight), None,
-                        self.stride, self.padding, self.dilation)
+        return conv2d(x, self._fetch(self.active_weight), None, self.stride,
+                      self.padding, self.dilation)
 
 
 class SlicedBatchNorm2d(DynamicBatchNorm2d, _WidthMixin, PinnableLayer):
