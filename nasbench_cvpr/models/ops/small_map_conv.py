@@ -138,8 +138,9 @@ def conv2d(x: Tensor,
            padding: Union[_Pair, str] = 0,
            dilation: _Pair = 1,
            groups: int = 1) -> Tensor:
-    """:func:`torch.nn.functional.conv2d`, as a matrix product on maps of at
-    most :data:`MAX_DENSE_POSITIONS` positions.
+    """:func:`torch.nn.functional.conv2d`, as a matrix product on CPU maps
+    of at most :data:`MAX_DENSE_POSITIONS` positions (GPU tensors always go
+    to ``F.conv2d``: the slow case is oneDNN's).
 
     Args:
         x: Input ``(N, C_in, H, W)``.
@@ -150,7 +151,8 @@ def conv2d(x: Tensor,
         dilation: Dilation (other than 1 goes to ``F.conv2d``).
         groups: Groups (other than 1 goes to ``F.conv2d``).
     """
-    if (x.dim() == 4 and groups == 1 and not isinstance(padding, str)
+    if (x.dim() == 4 and x.device.type == 'cpu' and groups == 1
+            and not isinstance(padding, str)
             and _pair(dilation) == (1, 1)
             and x.shape[2] * x.shape[3] <= _limit[0]):
         return _dense_conv2d(x, weight, bias, _pair(stride), _pair(padding))
