@@ -10,7 +10,7 @@ Usage::
         [--out work_dirs/fashion_bench/regeneration_check.json]
         [--workers 2] [--threads 1] [--tolerance 3]
 
-Regenerating the whole ground truth takes about 12 core-hours; this trains
+Regenerating the whole ground truth takes 8-12 core-hours; this trains
 ``--count`` runs (by default one per size range: codes in the same spread
 order as the generation, seeds in turn) with the documented command's
 trainer and settings, appending them to ``--work-log`` as they finish (a
@@ -21,16 +21,25 @@ other stored seeds (at least two). Training is deterministic for a seed on
 one machine, but oneDNN may pick other kernels on another processor, and
 one changed rounding sends SGD elsewhere: a regenerated run is then a fresh
 draw from the code's seed distribution, and the difference of two draws has
-standard deviation ``sqrt(2) * sd``. A run passes when ``|z| <= --tolerance`` for
-every metric (default 3: four metrics per run are checked, so a 2-sigma
-band would fail a sound regeneration about one time in five). Exit status
-0 when every run passes, 1 otherwise.
+standard deviation ``sqrt(2) * sd``. A run is within the spread when
+``|z| <= --tolerance`` for every metric (default 3).
+
+Even two stored seeds of one code exceed that now and then: ``sd`` comes
+from a handful of seeds (heavy tails) and four metrics are checked per run.
+So the check also computes the same statistic for every ordered pair of
+stored seeds of the checked codes (``sd`` from the code's remaining seeds)
+and reports how often those exceed the tolerance: the rate a sound
+regeneration should show. The check passes (exit status 0) when the number
+of runs outside is not significantly above that rate (one-sided binomial
+test, p >= 0.01); with fewer than four stored seeds per code there is no
+such rate, and every run must be within.
 """
 import argparse
 import math
 import os
 import statistics
 import sys
+from typing import Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import ROOT  # noqa: E402
@@ -102,6 +111,100 @@ def compare(stored: list, regenerated: list, tolerance: float) -> list:
     return rows
 
 
+def seed_pair_rate(stored: list, keys: list, tolerance: float
+                   ) -> Optional[float]:
+    """How often two stored seeds of one code are more than ``tolerance``
+    apart in the check's own ``z`` (``sd`` from the code's other seeds).
+
+    Args:
+        stored: Records of the shipped log.
+        keys: The checked codes.
+        tolerance: Largest ``|z|`` counted as within.
+
+    Returns:
+        The fraction of ordered seed pairs (over ``keys`` with at least four
+        stored seeds) with some metric beyond ``tolerance``; ``None`` when
+        no code has four.
+    """
+    outside = total = 0
+    for key in dict.fromkeys(keys):
+        runs = {r['seed']: r for r in stored if r['key'] == key}
+        if len(runs) < 4:
+            continue
+        for a in runs:
+            for b in runs:
+                if a == b:
+                    continue
+                rest = [runs[s] for s in runs if s not in (a, b)]
+                z = [abs(runs[a][m] - runs[b][m]) / (math.sqrt(2) * sd)
+                     if (sd := statistics.stdev([r[m] for r in rest])) > 0
+                     else math.inf * (runs[a][m] != runs[b][m])
+                     for m in METRICS]
+                total += 1
+                outside += max(z) > tolerance
+    return outside / total if total else None
+
+
+def verdict(rows: list, rate: Optional[float]) -> dict:
+    """Whether the regenerated runs are as close to the stored ones as the
+    stored seeds are to each other.
+
+    Args:
+        rows: :func:`compare` rows.
+        rate: :func:`seed_pair_rate` of the checked codes.
+
+    Returns:
+        ``outside`` (runs with some metric beyond the tolerance), ``runs``,
+        ``seed_pair_rate``, ``p_value`` (one-sided binomial: at least
+        ``outside`` of ``runs`` at that rate; ``None`` without a rate) and
+        ``passed`` (``p_value >= 0.01``, or every run within).
+    """
+    outside = sum(not row['within'] for row in rows)
+    p_value = None
+    if rate is not None:
+        from scipy.stats import binomtest
+        p_value = float(binomtest(outside, len(rows), rate,
+                                  alternative='greater').pvalue)
+    passed = outside == 0 if p_value is None else p_value >= 0.01
+    return dict(outside=outside, runs=len(rows), seed_pair_rate=rate,
+                p_value=p_value, passed=passed)
+
+
+def cost_summary(stored: list, rows: list) -> Optional[dict]:
+    """CPU time of the regenerated runs against the stored runs of the same
+    codes, and what the whole generation would cost at that rate.
+
+    Args:
+        stored: Records of the shipped log.
+        rows: :func:`compare` rows (``cpu_seconds`` of each regenerated run).
+
+    Returns:
+        ``None`` when a regenerated run lacks ``cpu_seconds``, a checked
+        code has no stored run with it, or a stored run has neither it nor
+        ``seconds``. Else ``regenerated_cpu_seconds`` and
+        ``stored_cpu_seconds`` (for the stored ones, the mean over the
+        code's seeds that record CPU time, summed over the checked runs),
+        their ``ratio``, ``stored_core_hours`` (all stored runs; wall time
+        where an early run lacks CPU time, as the meta file counts them) and
+        ``projected_core_hours`` (that total times the ratio).
+    """
+    per_code = {}
+    for r in stored:
+        if r.get('cpu_seconds') is not None:
+            per_code.setdefault(r['key'], []).append(r['cpu_seconds'])
+    spent = [r.get('cpu_seconds', r.get('seconds')) for r in stored]
+    if (not rows or None in spent
+            or any(row['cpu_seconds'] is None or row['key'] not in per_code
+                   for row in rows)):
+        return None
+    new = sum(row['cpu_seconds'] for row in rows)
+    old = sum(statistics.mean(per_code[row['key']]) for row in rows)
+    total = sum(spent) / 3600
+    return dict(regenerated_cpu_seconds=new, stored_cpu_seconds=old,
+                ratio=new / old, stored_core_hours=total,
+                projected_core_hours=total * new / old)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--log', default=DEFAULT_LOG)
@@ -143,18 +246,34 @@ def main(argv=None) -> int:
                                args.workers, args.threads, args.data_root)
                 if r['key'] in archs and r['seed'] == seed]
     rows = compare(stored, new, args.tolerance)
+    cost = cost_summary(stored, rows)
+    result = verdict(rows, seed_pair_rate(stored, [r['key'] for r in rows],
+                                          args.tolerance))
     atomic_write_json(args.out, dict(log=os.path.relpath(
         os.path.abspath(args.log), ROOT), tolerance=args.tolerance,
-        runs=rows))
+        verdict=result, cost=cost, runs=rows))
     for row in rows:
         m = row['metrics']['ema_neg_ce']
         print(f'{row["key"]} seed {row["seed"]}: ema_neg_ce stored '
               f'{m["stored"]:.4f} regenerated {m["regenerated"]:.4f} '
               f'(z {m["z"]:+.2f}); largest |z| of the four metrics '
               f'{max(abs(v["z"]) for v in row["metrics"].values()):.2f}: '
-              f'{"pass" if row["within"] else "FAIL"}')
+              f'{"within" if row["within"] else "outside"}')
+    rate = result['seed_pair_rate']
+    print(f'{result["outside"]} of {result["runs"]} runs outside |z| <= '
+          f'{args.tolerance:g}' + ('' if rate is None else
+          f'; stored seed pairs of these codes are outside at rate '
+          f'{rate:.3f}, binomial p {result["p_value"]:.3f}') + ': '
+          + ('PASS' if result['passed'] else 'FAIL'))
+    if cost is not None:
+        print(f'CPU time: {cost["regenerated_cpu_seconds"]:.0f} s '
+              f'regenerated against {cost["stored_cpu_seconds"]:.0f} s for '
+              f'the same codes when stored (ratio {cost["ratio"]:.3f}); the '
+              f'whole generation ({cost["stored_core_hours"]:.2f} '
+              f'core-hours stored) would take '
+              f'{cost["projected_core_hours"]:.2f} at this rate')
     print(f'wrote {args.out}')
-    return 0 if all(r['within'] for r in rows) else 1
+    return 0 if result['passed'] else 1
 
 
 if __name__ == '__main__':

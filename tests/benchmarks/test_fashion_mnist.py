@@ -207,6 +207,51 @@ def test_regeneration_pairs_spread_over_codes_and_seeds(bench):
             check.parse_pair(bad)
 
 
+def test_regeneration_judged_against_the_stored_seeds_own_spread(bench):
+    check = bench['check_regeneration']
+    metrics = check.METRICS
+    # seeds at 0, 1, 2, 3: only the pair (0, 3) is 3 / (sqrt(2) * sd of
+    # {1, 2}) = 3 apart; every other pair is at most 1
+    stored = [dict(key='a', seed=s, **{m: float(s) for m in metrics})
+              for s in range(4)]
+    stored += [dict(key='b', seed=s, **{m: float(s) for m in metrics})
+               for s in range(3)]  # too few seeds: no rate of its own
+    assert check.seed_pair_rate(stored, ['a', 'b'], 2.0) == pytest.approx(
+        2 / 12)
+    assert check.seed_pair_rate(stored, ['b'], 2.0) is None
+    rows = [dict(within=True)] * 44 + [dict(within=False)] * 4
+    ok = check.verdict(rows, 0.136)
+    assert ok['passed'] and ok['outside'] == 4 and ok['p_value'] > 0.5
+    bad = check.verdict([dict(within=True)] * 28 + [dict(within=False)] * 20,
+                        0.136)
+    assert not bad['passed'] and bad['p_value'] < 1e-4
+    assert not check.verdict([dict(within=False)], None)['passed']
+    assert check.verdict([dict(within=True)], None)['passed']
+
+
+def test_regeneration_cost_scales_the_stored_total(bench):
+    check = bench['check_regeneration']
+    stored = [dict(key=k, seed=s, cpu_seconds=t)
+              for k, times in (('a', (100, 110, 120)), ('b', (200, 220, 240)))
+              for s, t in enumerate(times)]
+    rows = [dict(key='a', cpu_seconds=55.0), dict(key='b', cpu_seconds=110.0)]
+    cost = check.cost_summary(stored, rows)
+    assert cost['stored_cpu_seconds'] == pytest.approx(110 + 220)
+    assert cost['ratio'] == pytest.approx(0.5)
+    assert cost['stored_core_hours'] == pytest.approx(990 / 3600)
+    assert cost['projected_core_hours'] == pytest.approx(495 / 3600)
+    # an early record without CPU time counts its wall time in the total
+    stored[0].pop('cpu_seconds')
+    stored[0]['seconds'] = 130.0
+    cost = check.cost_summary(stored, rows)
+    assert cost['stored_cpu_seconds'] == pytest.approx(115 + 220)
+    assert cost['stored_core_hours'] == pytest.approx(1020 / 3600)
+    stored[0].pop('seconds')
+    assert check.cost_summary(stored, rows) is None
+    assert check.cost_summary(stored[1:], []) is None
+    assert check.cost_summary(stored[3:], rows) is None  # 'a' not stored
+
+
 def test_partial_selection_takes_the_longest_seed_prefix(bench):
     select = bench['make_ground_truth'].partial_selection
     keys = [f'a{i}' for i in range(6)]
