@@ -152,7 +152,9 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
     gen = torch.Generator().manual_seed(seed)
     # mmengine's default: weight decay on every parameter. fused: one kernel
     # for all parameters, the same update; the for-loop default costs about
-    # 3 ms per step on these ~70 small tensors (trainer_speed.py)
+    # 3 ms per step on these ~70 small tensors (trainer_speed.py). It needs
+    # every parameter to get a gradient from the first step on, as here (a
+    # supernet's partly initialised momentum buffers make it fail)
     opt = torch.optim.SGD(params, lr=s['lr'], momentum=s['momentum'],
                           weight_decay=s['weight_decay'], nesterov=True,
                           fused=True)
