@@ -89,14 +89,22 @@ def tap_index(height: int, width: int, kernel: Tuple[int, int],
 
 @functools.lru_cache(maxsize=None)
 def _plan(height: int, width: int, kernel: Tuple[int, int],
-          stride: Tuple[int, int], padding: Tuple[int, int]) -> tuple:
+          stride: Tuple[int, int], padding: Tuple[int, int]
+          ) -> Optional[tuple]:
     """:func:`tap_index` restricted to the input positions some output
     sees (a strided 1x1 projection reads one of four), and whether a zero
-    tap is still needed."""
+    tap is still needed; ``None`` when there is no output or no input is
+    seen (``F.conv2d`` then raises or returns its zeros)."""
+    out_h = (height + 2 * padding[0] - kernel[0]) // stride[0] + 1
+    out_w = (width + 2 * padding[1] - kernel[1]) // stride[1] + 1
+    if out_h < 1 or out_w < 1 or min(stride) < 1:
+        return None
     index, out_h, out_w = tap_index(height, width, kernel, stride, padding)
     zero_tap = kernel[0] * kernel[1]
     seen = [i for i in range(height * width)
             if bool((index[:, i] != zero_tap).any())]
+    if not seen:
+        return None
     index = index[:, seen].contiguous()
     all_seen = len(seen) == height * width
     return (index, out_h, out_w, None if all_seen else torch.tensor(seen),
@@ -104,12 +112,10 @@ def _plan(height: int, width: int, kernel: Tuple[int, int],
 
 
 def _dense_conv2d(x: Tensor, weight: Tensor, bias: Optional[Tensor],
-                  stride: Tuple[int, int], padding: Tuple[int, int]
-                  ) -> Tensor:
+                  plan: tuple) -> Tensor:
     n, c_in, h, w = x.shape
     c_out, _, kh, kw = weight.shape
-    index, out_h, out_w, seen, needs_zero = _plan(h, w, (kh, kw), stride,
-                                                  padding)
+    index, out_h, out_w, seen, needs_zero = plan
     # position-major rows, the order of a channels-last map
     flat = x.permute(0, 2, 3, 1).reshape(n, h * w, c_in)
     if seen is not None:
@@ -151,11 +157,15 @@ def conv2d(x: Tensor,
         dilation: Dilation (other than 1 goes to ``F.conv2d``).
         groups: Groups (other than 1 goes to ``F.conv2d``).
     """
-    if (x.dim() == 4 and x.device.type == 'cpu' and groups == 1
+    if (x.dim() == 4 and weight.dim() == 4 and x.device.type == 'cpu'
+            and groups == 1 and weight.shape[1] == x.shape[1]
             and not isinstance(padding, str)
             and _pair(dilation) == (1, 1)
             and x.shape[2] * x.shape[3] <= _limit[0]):
-        return _dense_conv2d(x, weight, bias, _pair(stride), _pair(padding))
+        plan = _plan(x.shape[2], x.shape[3], tuple(weight.shape[2:]),
+                     _pair(stride), _pair(padding))
+        if plan is not None:
+            return _dense_conv2d(x, weight, bias, plan)
     return F.conv2d(x, weight, bias, stride, padding, dilation, groups)
 
 

@@ -121,3 +121,18 @@ def test_module_keeps_conv2d_state_dict_and_output():
     for size in (1, 2, 5):
         x = torch.randn(3, 4, size, size)
         torch.testing.assert_close(small(x), conv(x))
+
+
+def test_shapes_it_cannot_compute_behave_like_conv2d():
+    x, weight = _inputs(2, 2)
+    # a kernel larger than the padded map, and mismatched channels: the
+    # errors are F.conv2d's own
+    with pytest.raises(RuntimeError):
+        conv2d(x, weight, None, 1, 0)
+    with pytest.raises(RuntimeError):
+        conv2d(x[:, :3], weight, None, 1, 1)
+    # every output lands on padding: zeros plus the bias, as F.conv2d
+    x1, w1 = _inputs(1, 1, k=1)
+    bias = torch.arange(7, dtype=torch.double)
+    torch.testing.assert_close(conv2d(x1, w1, bias, 2, 1),
+                               F.conv2d(x1, w1, bias, 2, 1))
