@@ -8,9 +8,9 @@ the ratios): a 3x3 convolution of a 1x1 map only ever touches the kernel's
 centre, and one of a 2x2 map is a dense ``(4 * C_in) -> (4 * C_out)`` linear
 map whose blocks are kernel taps.
 
-:func:`conv2d` builds that matrix from the weight with one gather (so
-autograd sums each tap's gradient over the positions that share it) and
-multiplies; larger maps, groups, dilation and string paddings go to
+:func:`conv2d` builds that matrix from the weight with one ``index_select`` (so
+autograd sums each tap's gradient over the positions that share it, in a
+fixed order) and multiplies; larger maps, groups, dilation and string paddings go to
 :func:`torch.nn.functional.conv2d`. Both compute the same sums in another
 order, so results agree to float rounding, not bit for bit.
 """
@@ -119,17 +119,23 @@ def _dense_conv2d(x: Tensor, weight: Tensor, bias: Optional[Tensor],
     # position-major rows, the order of a channels-last map
     flat = x.permute(0, 2, 3, 1).reshape(n, h * w, c_in)
     if seen is not None:
-        flat = flat[:, seen]
+        flat = flat.index_select(1, seen)
     flat = flat.reshape(n, -1)
     taps = weight.reshape(c_out, c_in, kh * kw)
     if index.numel() == 1:  # one output sees one input through one tap
         matrix = taps[:, :, int(index)]
     else:
+        taps = taps.permute(2, 0, 1)  # (tap, c_out, c_in)
         if needs_zero:
-            taps = torch.cat([taps, taps.new_zeros(c_out, c_in, 1)], dim=2)
+            taps = torch.cat([taps, taps.new_zeros(1, c_out, c_in)])
+        # index_select, not advanced indexing: the backward of the latter
+        # (index_put_ with accumulate) sums in a thread-dependent order on
+        # CPU, which made training differ from run to run with 2 threads
+        blocks = taps.index_select(0, index.flatten()).view(
+            out_h * out_w, -1, c_out, c_in)
         # (out positions, c_out) x (seen in positions, c_in)
-        matrix = taps[:, :, index].permute(2, 0, 3, 1).reshape(
-            out_h * out_w * c_out, -1)
+        matrix = blocks.permute(0, 2, 1, 3).reshape(out_h * out_w * c_out,
+                                                    -1)
     if bias is None:
         out = flat @ matrix.t()
     else:

@@ -136,3 +136,26 @@ def test_shapes_it_cannot_compute_behave_like_conv2d():
     bias = torch.arange(7, dtype=torch.double)
     torch.testing.assert_close(conv2d(x1, w1, bias, 2, 1),
                                F.conv2d(x1, w1, bias, 2, 1))
+
+
+def test_gradients_are_bit_identical_across_runs_with_two_threads():
+    """The weight's gradient sums each tap over positions; with advanced
+    indexing that sum's order depended on the threads (seen: training runs
+    of one seed drifted apart)."""
+    saved = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        gen = torch.Generator().manual_seed(0)
+        x = torch.randn(128, 64, 2, 2, generator=gen).contiguous(
+            memory_format=torch.channels_last).requires_grad_()
+        weight = torch.randn(96, 64, 3, 3, generator=gen).requires_grad_()
+        grads = []
+        for _ in range(10):
+            out = conv2d(x, weight, None, 1, 1)
+            grads.append(torch.autograd.grad((out * out).sum(),
+                                             [weight, x]))
+    finally:
+        torch.set_num_threads(saved)
+    for grad_w, grad_x in grads[1:]:
+        assert torch.equal(grad_w, grads[0][0])
+        assert torch.equal(grad_x, grads[0][1])
