@@ -8,11 +8,12 @@ the ratios): a 3x3 convolution of a 1x1 map only ever touches the kernel's
 centre, and one of a 2x2 map is a dense ``(4 * C_in) -> (4 * C_out)`` linear
 map whose blocks are kernel taps.
 
-:func:`conv2d` builds that matrix from the weight with one ``index_select`` (so
-autograd sums each tap's gradient over the positions that share it, in a
-fixed order) and multiplies; larger maps, groups, dilation and string paddings go to
-:func:`torch.nn.functional.conv2d`. Both compute the same sums in another
-order, so results agree to float rounding, not bit for bit.
+:func:`conv2d` builds that matrix from the weight with one
+``index_select`` (so autograd sums each tap's gradient over the positions
+that share it, in a fixed order) and multiplies; larger maps, groups,
+dilation and string paddings go to :func:`torch.nn.functional.conv2d`. Both
+compute the same sums in another order, so results agree to float rounding,
+not bit for bit.
 """
 import contextlib
 import functools
