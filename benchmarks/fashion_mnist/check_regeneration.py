@@ -80,6 +80,19 @@ def parse_pair(text: str) -> tuple:
     return key, int(seed)
 
 
+def draw_z(diff: float, sd: float) -> float:
+    """A difference of two draws of one code in units of its spread:
+    ``diff / (sqrt(2) * sd)`` (``0`` or signed infinity when ``sd`` is 0).
+
+    Args:
+        diff: The difference of the two values.
+        sd: Standard deviation of the code's other seeds.
+    """
+    if sd > 0:
+        return diff / (math.sqrt(2) * sd)
+    return 0.0 if diff == 0 else math.copysign(math.inf, diff)
+
+
 def compare(stored: list, regenerated: list, tolerance: float) -> list:
     """One row per regenerated run: per metric the stored and regenerated
     values, the difference, the standard deviation ``sd`` of the code's
@@ -101,8 +114,7 @@ def compare(stored: list, regenerated: list, tolerance: float) -> list:
         for m in METRICS:
             sd = statistics.stdev([r[m] for r in runs if r['seed'] != seed])
             diff = new[m] - old[m]
-            z = diff / (math.sqrt(2) * sd) if sd > 0 else (
-                0.0 if diff == 0 else math.copysign(math.inf, diff))
+            z = draw_z(diff, sd)
             row['metrics'][m] = dict(
                 stored=old[m], regenerated=new[m], diff=diff, seed_sd=sd,
                 z=z, within=abs(z) <= tolerance)
@@ -136,12 +148,11 @@ def seed_pair_rate(stored: list, keys: list, tolerance: float
                 if a == b:
                     continue
                 rest = [runs[s] for s in runs if s not in (a, b)]
-                z = [abs(runs[a][m] - runs[b][m]) / (math.sqrt(2) * sd)
-                     if (sd := statistics.stdev([r[m] for r in rest])) > 0
-                     else math.inf * (runs[a][m] != runs[b][m])
+                z = [draw_z(runs[a][m] - runs[b][m],
+                            statistics.stdev([r[m] for r in rest]))
                      for m in METRICS]
                 total += 1
-                outside += max(z) > tolerance
+                outside += max(map(abs, z)) > tolerance
     return outside / total if total else None
 
 

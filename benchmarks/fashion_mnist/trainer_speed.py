@@ -74,7 +74,10 @@ def main() -> None:
         return run
 
     names = list(VARIANTS)
-    times = {name: [] for name in names}
+    candidates = names[1:]
+    # per candidate: its times and those of the conv2d run paired with each,
+    # one list per code
+    timed = {name: ([], []) for name in candidates}
     header = ' '.join(f'{n + " ms":>15s}' for n in names)
     print(f'{"code":8s} {"params":>8s} {header} {"dense/conv2d":>12s} '
           f'{"dense+fused/conv2d":>18s} {"max |logit diff|":>16s}')
@@ -82,40 +85,36 @@ def main() -> None:
         torch.manual_seed(0)
         net = StandaloneResNet(space, arch=archs[key]['arch']).to(
             memory_format=torch.channels_last).eval()
-        copies = {name: copy.deepcopy(net).train() for name in names}
         with torch.no_grad():
             with dense_positions_limit(0):
                 ref = net(x)
             with dense_positions_limit(4):
                 diff = (net(x) - ref).abs().max().item()
-        runs = {name: trainer(copies[name], *VARIANTS[name])
+        runs = {name: trainer(copy.deepcopy(net).train(), *VARIANTS[name])
                 for name in names}
         for run in runs.values():
             run()  # warm-up: allocator, index caches
-        per = {name: [] for name in names}
+        for name in candidates:
+            timed[name][0].append([])
+            timed[name][1].append([])
         for turn in range(args.repeats):
-            for i, name in enumerate(names[1:]):
-                # each variant is paired with its own conv2d run
+            for i, name in enumerate(candidates):
                 d, c = timed_pair(runs[name], runs['conv2d'], turn + i)
-                per[name].append(d / args.steps)
-                per['conv2d'].append(c / args.steps)
-        for name in names:
-            times[name].append(per[name])
-        base = [per['conv2d'][i::len(names) - 1] for i in range(
-            len(names) - 1)]
-        ratios = [compare([per[name]], [base[i]])['paired_median']
-                  for i, name in enumerate(names[1:])]
+                timed[name][0][-1].append(d / args.steps)
+                timed[name][1][-1].append(c / args.steps)
+        best = {name: min(timed[name][0][-1]) for name in candidates}
+        best['conv2d'] = min(min(timed[n][1][-1]) for n in candidates)
+        ratios = [compare([timed[n][0][-1]], [timed[n][1][-1]])[
+            'paired_median'] for n in candidates]
         params = sum(p.numel() for p in net.parameters())
-        cols = ' '.join(f'{1e3 * min(per[n]):15.1f}' for n in names)
+        cols = ' '.join(f'{1e3 * best[n]:15.1f}' for n in names)
         print(f'{key:8s} {params:8d} {cols} {ratios[0]:12.3f} '
               f'{ratios[1]:18.3f} {diff:16.2e}')
-    for i, name in enumerate(names[1:]):
-        base = [t[i::len(names) - 1] for t in times['conv2d']]
-        stats = compare(times[name], base)
+    for name in candidates:
+        stats = compare(*timed[name])
         print(f'ratio {name}/conv2d: {stats["paired_median"]:.3f} (median '
               f'of back-to-back pairs; fastest per code '
               f'{stats["fastest"]:.3f}; ratio of means {stats["means"]:.3f})')
-
 
 if __name__ == '__main__':
     main()

@@ -51,7 +51,6 @@ def dense_positions_limit(limit: int) -> Iterator[None]:
         _limit[0] = saved
 
 
-@functools.lru_cache(maxsize=None)
 def tap_index(height: int, width: int, kernel: Tuple[int, int],
               stride: Tuple[int, int], padding: Tuple[int, int]
               ) -> Tuple[Tensor, int, int]:
@@ -96,9 +95,11 @@ def _plan(height: int, width: int, kernel: Tuple[int, int],
     sees (a strided 1x1 projection reads one of four), and whether a zero
     tap is still needed; ``None`` when there is no output or no input is
     seen (``F.conv2d`` then raises or returns its zeros)."""
+    if min(stride) < 1:
+        return None
     out_h = (height + 2 * padding[0] - kernel[0]) // stride[0] + 1
     out_w = (width + 2 * padding[1] - kernel[1]) // stride[1] + 1
-    if out_h < 1 or out_w < 1 or min(stride) < 1:
+    if out_h < 1 or out_w < 1:
         return None
     index, out_h, out_w = tap_index(height, width, kernel, stride, padding)
     zero_tap = kernel[0] * kernel[1]
