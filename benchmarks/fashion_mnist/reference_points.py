@@ -16,7 +16,11 @@ Everything is recomputed from the per-seed values stored in the ground truth
   splits of 4 seeds, 10 of 6): how reproducible a k/2-seed ground truth
   is, a lower bound for the shipped k-seed mean;
 * proxies without training (parameters, MACs, Zen-score): Kendall tau,
-  Pearson and Spearman against the k-seed mean.
+  Pearson and Spearman against the k-seed mean;
+* failed runs: runs whose EMA top-1 lies more than ``--failed-drop`` (1
+  point) below the median of their code's seeds, far outside the usual
+  seed spread (about 0.3 points). Listed only; they stay in the mean. One
+  such run among 288 lowers the 6-seed split-half by about 0.04.
 
 Prints a Markdown table and writes the numbers to ``--out`` (read by
 ``tools/analyze_ranking.py --reference``).
@@ -78,6 +82,29 @@ def split_half(gt: dict, metric: str) -> Dict[str, float]:
     return out
 
 
+def failed_runs(gt: dict, metric: str = 'ema_acc',
+                drop: float = 0.01) -> List[dict]:
+    """Runs more than ``drop`` below the median of their code's seeds.
+
+    Args:
+        gt: Ground truth with ``<metric>_seeds`` per code.
+        metric: Higher-is-better per-seed value to judge.
+        drop: Largest tolerated shortfall from the code's median.
+
+    Returns:
+        ``{"key", "seed_index", "value", "median"}`` per flagged run, in
+        ground-truth order.
+    """
+    import statistics
+    out = []
+    for key, entry in gt.items():
+        values = entry[f'{metric}_seeds']
+        median = statistics.median(values)
+        out.extend(dict(key=key, seed_index=i, value=v, median=median)
+                   for i, v in enumerate(values) if v < median - drop)
+    return out
+
+
 def proxy_scores(gt: dict) -> Dict[str, List[float]]:
     """``{proxy: [score per key]}``, zero-cost scores of the untrained nets."""
     from nasbench_cvpr.models.proxies import build_proxy
@@ -86,8 +113,13 @@ def proxy_scores(gt: dict) -> Dict[str, List[float]]:
             for name in PROXIES}
 
 
-def reference_points(gt: dict) -> dict:
-    """All reference numbers of a ground truth (see the module docstring)."""
+def reference_points(gt: dict, failed_drop: float = 0.01) -> dict:
+    """All reference numbers of a ground truth (see the module docstring).
+
+    Args:
+        gt: Ground truth with per-seed values.
+        failed_drop: Shortfall in EMA top-1 that marks a failed run.
+    """
     from nasbench_cvpr.evaluation import ranking_metrics
     first = next(iter(gt.values()))
     metrics = [m for m in METRICS if f'{m}_seeds' in first]
@@ -106,6 +138,10 @@ def reference_points(gt: dict) -> dict:
             range=[min(truth), max(truth)],
             proxies={name: ranking_metrics(scores, truth)
                      for name, scores in proxies.items()})
+    if 'ema_acc_seeds' in first:
+        result['failed_runs'] = dict(metric='ema_acc', drop=failed_drop,
+                                     runs=failed_runs(gt, 'ema_acc',
+                                                      failed_drop))
     return result
 
 
@@ -129,6 +165,13 @@ def markdown(ref: dict) -> str:
     row('seed vs seed', lambda e: (e['seed_vs_seed'] or {}).get('mean_tau'))
     for name in PROXIES:
         row(name, lambda e, n=name: e['proxies'][n]['kendall_tau'])
+    failed = ref.get('failed_runs')
+    if failed is not None:
+        runs = ', '.join(f'{r["key"]} seed index {r["seed_index"]} '
+                         f'({r["value"]:.4f} vs median {r["median"]:.4f})'
+                         for r in failed['runs']) or 'none'
+        lines += ['', f'Failed runs ({failed["metric"]} more than '
+                  f'{failed["drop"]:g} below their code\'s median): {runs}']
     return '\n'.join(lines)
 
 
@@ -138,12 +181,15 @@ def main(argv=None) -> int:
                                                      'ground_truth.json'))
     parser.add_argument('--out', default=os.path.join(
         HERE, 'reference_points.json'))
+    parser.add_argument('--failed-drop', type=float, default=0.01,
+                        help='EMA top-1 shortfall from the code median that '
+                        'lists a run as failed (default: 0.01)')
     args = parser.parse_args(argv)
     import torch
     torch.set_num_threads(1)
     from nasbench_cvpr.spaces import load_arch_file
     from nasbench_cvpr.utils import atomic_write_json
-    ref = reference_points(load_arch_file(args.gt))
+    ref = reference_points(load_arch_file(args.gt), args.failed_drop)
     atomic_write_json(args.out, ref)
     print(markdown(ref))
     return 0

@@ -315,6 +315,22 @@ def test_split_half_and_seed_pairs(bench):
     assert '024|135' in halves and '135|024' not in halves
 
 
+def test_failed_runs_are_those_far_below_their_codes_median(bench):
+    ref = bench['reference_points']
+    gt = {'a': dict(ema_acc_seeds=[0.890, 0.892, 0.869, 0.891]),
+          'b': dict(ema_acc_seeds=[0.880, 0.871, 0.879, 0.881]),
+          'c': dict(ema_acc_seeds=[0.85, 0.90])}
+    # a: median 0.8905, seed 2 is 0.0215 below; b: 0.0085 below, kept;
+    # c: median 0.875, 0.025 below
+    failed = ref.failed_runs(gt, 'ema_acc', 0.01)
+    assert [(r['key'], r['seed_index']) for r in failed] == [('a', 2),
+                                                             ('c', 0)]
+    assert failed[0]['median'] == pytest.approx(0.8905)
+    assert [r['key'] for r in ref.failed_runs(gt, 'ema_acc', 0.008)] == [
+        'a', 'b', 'c']
+    assert ref.failed_runs(gt, 'ema_acc', 0.03) == []
+
+
 def test_shipped_ground_truth_recomputes_from_its_seeds(bench, archs):
     """The shipped ground truth: same codes as the arch set, means of its
     per-seed values, and reference points recomputed from those values."""
@@ -366,6 +382,8 @@ def test_shipped_ground_truth_recomputes_from_its_seeds(bench, archs):
         if halves:
             assert shipped['metrics'][m]['split_half']['splits'] == \
                 pytest.approx(halves)
+    assert shipped['failed_runs']['runs'] == ref.failed_runs(
+        gt, 'ema_acc', shipped['failed_runs']['drop'])
 
 
 def test_ground_truth_never_reaches_training_configs():
