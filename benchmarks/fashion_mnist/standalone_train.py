@@ -132,7 +132,9 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
 
     Returns:
         ``acc``/``ce`` (final weights), ``ema_acc``/``ema_ce`` (EMA weights,
-        BN re-estimated), their ``neg_ce`` forms, ``seconds`` (wall) and
+        BN re-estimated), their ``neg_ce`` forms, ``train_loss`` (mean
+        training loss of the last epoch: a failed run shows there without
+        looking at the test set), ``seconds`` (wall) and
         ``cpu_seconds`` (CPU time of this process: the run's cost on a
         shared machine).
     """
@@ -164,8 +166,9 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
     n, bs = len(x_all), int(s['batch_size'])
     total = int(s['epochs']) * math.ceil(n / bs)
     it = 0
+    last_epoch_loss = torch.zeros(())
     net.train()
-    for _ in range(int(s['epochs'])):
+    for epoch in range(int(s['epochs'])):
         order = torch.randperm(n, generator=gen)
         for i in range(0, n, bs):
             idx = order[i:i + bs]
@@ -178,6 +181,8 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
+            if epoch == int(s['epochs']) - 1:
+                last_epoch_loss += loss.detach() * len(idx)
             with torch.no_grad():
                 torch._foreach_lerp_(ema_params, params, 1 - s['ema_decay'])
             it += 1
@@ -188,5 +193,6 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
     if keep_ema is not None:
         keep_ema.append(ema)
     return dict(acc=acc, ce=ce, neg_ce=-ce, ema_acc=ema_acc, ema_ce=ema_ce,
-                ema_neg_ce=-ema_ce, seconds=time.time() - start,
+                ema_neg_ce=-ema_ce, train_loss=float(last_epoch_loss) / n,
+                seconds=time.time() - start,
                 cpu_seconds=time.process_time() - cpu_start)

@@ -85,8 +85,9 @@ def test_train_code_deterministic_per_seed(bench, space):
     a = train_code(space, space.min_code(), 0, data, TINY)
     b = train_code(space, space.min_code(), 0, data, TINY)
     c = train_code(space, space.min_code(), 1, data, TINY)
-    for key in ('acc', 'ce', 'ema_acc', 'ema_ce'):
+    for key in ('acc', 'ce', 'ema_acc', 'ema_ce', 'train_loss'):
         assert a[key] == b[key]
+    assert 0 < a['train_loss'] < 10 and a['train_loss'] != c['train_loss']
     assert (a['ce'], a['ema_ce']) != (c['ce'], c['ema_ce'])
     assert a['neg_ce'] == -a['ce'] and a['ema_neg_ce'] == -a['ema_ce']
     nets = []
