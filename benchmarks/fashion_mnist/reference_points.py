@@ -20,7 +20,10 @@ Everything is recomputed from the per-seed values stored in the ground truth
 * failed runs: runs whose EMA top-1 lies more than ``--failed-drop`` (1
   point) below the median of their code's seeds, far outside the usual
   seed spread (about 0.3 points). Listed only; they stay in the mean. One
-  such run among 288 lowers the 6-seed split-half by about 0.04.
+  such run among 288 lowers the 6-seed split-half by about 0.04;
+* what a cheaper protocol would give: the first 4 seeds, a failed one
+  (judged against the median of those 4) replaced by the next seed, and
+  the split-half of the 4 kept runs (``replaced_failed``).
 
 Prints a Markdown table and writes the numbers to ``--out`` (read by
 ``tools/analyze_ranking.py --reference``).
@@ -105,6 +108,54 @@ def failed_runs(gt: dict, metric: str = 'ema_acc',
     return out
 
 
+def split_half_with_replacement(gt: dict, metric: str, k: int = 4,
+                                judge: str = 'ema_acc',
+                                drop: float = 0.01) -> Optional[dict]:
+    """Split-half of a k-seed protocol that replaces failed runs.
+
+    Each code keeps its first ``k`` seeds, except that a run whose ``judge``
+    value lies more than ``drop`` below the median of those ``k`` is
+    replaced by the next stored seed that does not (later seeds are spares).
+
+    Args:
+        gt: Ground truth with per-seed values.
+        metric: Value whose split-half is computed.
+        k: Seeds kept per code (even).
+        judge: Higher-is-better value that marks a failed run.
+        drop: Largest tolerated shortfall from the median.
+
+    Returns:
+        ``mean_tau`` over the balanced splits of the kept runs,
+        ``replaced`` (runs replaced) and ``unreplaced`` (failed runs left
+        in for want of spares), or None with fewer than ``k`` seeds.
+    """
+    import statistics
+    first = next(iter(gt.values()))
+    if len(first[f'{metric}_seeds']) < k or k < 2:
+        return None
+    kept, replaced, unreplaced = {}, 0, 0
+    for key, entry in gt.items():
+        judged = entry[f'{judge}_seeds']
+        floor = statistics.median(judged[:k]) - drop
+        spares = [i for i in range(k, len(judged)) if judged[i] >= floor]
+        seeds = []
+        for i in range(k):
+            if judged[i] >= floor:
+                seeds.append(i)
+            elif spares:
+                seeds.append(spares.pop(0))
+                replaced += 1
+            else:
+                seeds.append(i)
+                unreplaced += 1
+        kept[key] = {f'{metric}_seeds': [entry[f'{metric}_seeds'][i]
+                                         for i in seeds]}
+    halves = split_half(kept, metric)
+    return dict(k=k, judge=judge, drop=drop, replaced=replaced,
+                unreplaced=unreplaced,
+                mean_tau=_mean(list(halves.values())), splits=halves)
+
+
 def proxy_scores(gt: dict) -> Dict[str, List[float]]:
     """``{proxy: [score per key]}``, zero-cost scores of the untrained nets."""
     from nasbench_cvpr.models.proxies import build_proxy
@@ -142,6 +193,9 @@ def reference_points(gt: dict, failed_drop: float = 0.01) -> dict:
         result['failed_runs'] = dict(metric='ema_acc', drop=failed_drop,
                                      runs=failed_runs(gt, 'ema_acc',
                                                       failed_drop))
+        result['replaced_failed'] = {
+            m: split_half_with_replacement(gt, m, 4, 'ema_acc', failed_drop)
+            for m in metrics}
     return result
 
 
@@ -172,6 +226,14 @@ def markdown(ref: dict) -> str:
                          for r in failed['runs']) or 'none'
         lines += ['', f'Failed runs ({failed["metric"]} more than '
                   f'{failed["drop"]:g} below their code\'s median): {runs}']
+    replaced = {m: e for m, e in (ref.get('replaced_failed') or {}).items()
+                if e is not None}
+    if replaced:
+        lines += ['', 'First 4 seeds, failed runs replaced by later seeds: '
+                  'split-half ' + ', '.join(
+                      f'{m} {e["mean_tau"]:.3f}' for m, e in
+                      replaced.items()) + ' ('
+                  f'{next(iter(replaced.values()))["replaced"]} replaced)']
     return '\n'.join(lines)
 
 

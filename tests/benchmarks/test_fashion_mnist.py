@@ -332,6 +332,28 @@ def test_failed_runs_are_those_far_below_their_codes_median(bench):
     assert ref.failed_runs(gt, 'ema_acc', 0.03) == []
 
 
+def test_split_half_with_failed_runs_replaced_by_later_seeds(bench):
+    ref = bench['reference_points']
+    same, rev = list(range(10)), list(reversed(range(10)))
+    # seed 3 ranks the codes backwards and fails on every code; seed 4
+    # agrees with seeds 0-2 and takes its place
+    gt = synthetic_gt([same, same, same, rev, same])
+    for entry in gt.values():
+        entry['ema_acc_seeds'] = [0.89, 0.89, 0.89, 0.86, 0.89]
+    out = ref.split_half_with_replacement(gt, 'ema_neg_ce', 4, 'ema_acc',
+                                          0.01)
+    assert out['replaced'] == 10 and out['unreplaced'] == 0
+    assert out['mean_tau'] == pytest.approx(1.0)
+    # no spare seed: the failed run stays and is counted
+    for entry in gt.values():
+        entry['ema_acc_seeds'][4] = 0.85
+    out = ref.split_half_with_replacement(gt, 'ema_neg_ce', 4, 'ema_acc',
+                                          0.01)
+    assert (out['replaced'], out['unreplaced']) == (0, 10)
+    assert ref.split_half_with_replacement(
+        synthetic_gt([same, same]), 'ema_neg_ce', 4) is None
+
+
 def test_shipped_ground_truth_recomputes_from_its_seeds(bench, archs):
     """The shipped ground truth: same codes as the arch set, means of its
     per-seed values, and reference points recomputed from those values."""
@@ -385,6 +407,11 @@ def test_shipped_ground_truth_recomputes_from_its_seeds(bench, archs):
                 pytest.approx(halves)
     assert shipped['failed_runs']['runs'] == ref.failed_runs(
         gt, 'ema_acc', shipped['failed_runs']['drop'])
+    replaced = ref.split_half_with_replacement(
+        gt, 'ema_neg_ce', 4, 'ema_acc', shipped['failed_runs']['drop'])
+    shipped_replaced = shipped['replaced_failed']['ema_neg_ce']
+    assert shipped_replaced['splits'] == pytest.approx(replaced['splits'])
+    assert shipped_replaced['replaced'] == replaced['replaced']
 
 
 def test_ground_truth_never_reaches_training_configs():
