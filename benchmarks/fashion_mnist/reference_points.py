@@ -31,6 +31,7 @@ Prints a Markdown table and writes the numbers to ``--out`` (read by
 import argparse
 import itertools
 import os
+import statistics
 import sys
 from typing import Dict, List, Optional
 
@@ -98,7 +99,6 @@ def failed_runs(gt: dict, metric: str = 'ema_acc',
         ``{"key", "seed_index", "value", "median"}`` per flagged run, in
         ground-truth order.
     """
-    import statistics
     out = []
     for key, entry in gt.items():
         values = entry[f'{metric}_seeds']
@@ -108,10 +108,9 @@ def failed_runs(gt: dict, metric: str = 'ema_acc',
     return out
 
 
-def split_half_with_replacement(gt: dict, metric: str, k: int = 4,
-                                judge: str = 'ema_acc',
-                                drop: float = 0.01) -> Optional[dict]:
-    """Split-half of a k-seed protocol that replaces failed runs.
+def kept_seeds(gt: dict, k: int = 4, judge: str = 'ema_acc',
+               drop: float = 0.01) -> tuple:
+    """Seed indices a k-seed protocol keeps when it replaces failed runs.
 
     Each code keeps its first ``k`` seeds, except that a run whose ``judge``
     value lies more than ``drop`` below the median of those ``k`` is
@@ -119,20 +118,15 @@ def split_half_with_replacement(gt: dict, metric: str, k: int = 4,
 
     Args:
         gt: Ground truth with per-seed values.
-        metric: Value whose split-half is computed.
-        k: Seeds kept per code (even).
+        k: Seeds kept per code.
         judge: Higher-is-better value that marks a failed run.
         drop: Largest tolerated shortfall from the median.
 
     Returns:
-        ``mean_tau`` over the balanced splits of the kept runs,
-        ``replaced`` (runs replaced) and ``unreplaced`` (failed runs left
-        in for want of spares), or None with fewer than ``k`` seeds.
+        ``({key: [seed index, ...]}, replaced, unreplaced)``: the kept
+        indices, the runs replaced, and the failed runs left in for want of
+        spares.
     """
-    import statistics
-    first = next(iter(gt.values()))
-    if len(first[f'{metric}_seeds']) < k or k < 2:
-        return None
     kept, replaced, unreplaced = {}, 0, 0
     for key, entry in gt.items():
         judged = entry[f'{judge}_seeds']
@@ -148,9 +142,37 @@ def split_half_with_replacement(gt: dict, metric: str, k: int = 4,
             else:
                 seeds.append(i)
                 unreplaced += 1
-        kept[key] = {f'{metric}_seeds': [entry[f'{metric}_seeds'][i]
-                                         for i in seeds]}
-    halves = split_half(kept, metric)
+        kept[key] = seeds
+    return kept, replaced, unreplaced
+
+
+def split_half_with_replacement(gt: dict, metric: str, k: int = 4,
+                                judge: str = 'ema_acc',
+                                drop: float = 0.01,
+                                kept: Optional[tuple] = None
+                                ) -> Optional[dict]:
+    """Split-half of the k-seed protocol of :func:`kept_seeds`.
+
+    Args:
+        gt: Ground truth with per-seed values.
+        metric: Value whose split-half is computed.
+        k: Seeds kept per code (even).
+        judge: Higher-is-better value that marks a failed run.
+        drop: Largest tolerated shortfall from the median.
+        kept: :func:`kept_seeds` output, if already computed.
+
+    Returns:
+        ``mean_tau`` over the balanced splits of the kept runs, the
+        ``splits``, ``replaced`` and ``unreplaced`` (see
+        :func:`kept_seeds`), or None with fewer than ``k`` seeds.
+    """
+    first = next(iter(gt.values()))
+    if len(first[f'{metric}_seeds']) < k or k < 2:
+        return None
+    seeds, replaced, unreplaced = kept or kept_seeds(gt, k, judge, drop)
+    halves = split_half({key: {f'{metric}_seeds': [
+        entry[f'{metric}_seeds'][i] for i in seeds[key]]}
+        for key, entry in gt.items()}, metric)
     return dict(k=k, judge=judge, drop=drop, replaced=replaced,
                 unreplaced=unreplaced,
                 mean_tau=_mean(list(halves.values())), splits=halves)
@@ -193,8 +215,11 @@ def reference_points(gt: dict, failed_drop: float = 0.01) -> dict:
         result['failed_runs'] = dict(metric='ema_acc', drop=failed_drop,
                                      runs=failed_runs(gt, 'ema_acc',
                                                       failed_drop))
+        kept = (kept_seeds(gt, 4, 'ema_acc', failed_drop)
+                if result['num_seeds'] >= 4 else None)
         result['replaced_failed'] = {
-            m: split_half_with_replacement(gt, m, 4, 'ema_acc', failed_drop)
+            m: split_half_with_replacement(gt, m, 4, 'ema_acc', failed_drop,
+                                           kept)
             for m in metrics}
     return result
 

@@ -164,11 +164,12 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
     x_all = data['train_x'][:n_total]
     y_all = data['train_y'][:n_total]
     n, bs = len(x_all), int(s['batch_size'])
-    total = int(s['epochs']) * math.ceil(n / bs)
+    epochs = int(s['epochs'])
+    total = epochs * math.ceil(n / bs)
     it = 0
     last_epoch_loss = torch.zeros(())
     net.train()
-    for epoch in range(int(s['epochs'])):
+    for epoch in range(epochs):
         order = torch.randperm(n, generator=gen)
         for i in range(0, n, bs):
             idx = order[i:i + bs]
@@ -181,7 +182,7 @@ def train_code(space, code: str, seed: int, data: Dict[str, Tensor],
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            if epoch == int(s['epochs']) - 1:
+            if epoch == epochs - 1:
                 last_epoch_loss += loss.detach() * len(idx)
             with torch.no_grad():
                 torch._foreach_lerp_(ema_params, params, 1 - s['ema_decay'])
