@@ -272,6 +272,9 @@ def main(argv=None) -> int:
                         help='EMA top-1 shortfall from the code median that '
                         'lists a run as failed (default: 0.01)')
     args = parser.parse_args(argv)
+    if not 0 <= args.failed_drop < 1:
+        parser.error(f'--failed-drop {args.failed_drop}: expected a top-1 '
+                     'shortfall in [0, 1), e.g. 0.01 for 1 point')
     import torch
     torch.set_num_threads(1)
     from nasbench_cvpr.spaces import load_arch_file

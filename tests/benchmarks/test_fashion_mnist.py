@@ -354,6 +354,14 @@ def test_split_half_with_failed_runs_replaced_by_later_seeds(bench):
         synthetic_gt([same, same]), 'ema_neg_ce', 4) is None
 
 
+def test_failed_drop_outside_a_top1_shortfall_is_refused(bench, capsys):
+    for bad in ('-0.01', '1.5'):
+        with pytest.raises(SystemExit) as err:
+            bench['reference_points'].main(['--failed-drop', bad])
+        assert err.value.code == 2
+        assert f'--failed-drop {float(bad)}' in capsys.readouterr().err
+
+
 def test_shipped_ground_truth_recomputes_from_its_seeds(bench, archs):
     """The shipped ground truth: same codes as the arch set, means of its
     per-seed values, and reference points recomputed from those values."""
