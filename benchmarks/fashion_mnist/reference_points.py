@@ -7,7 +7,8 @@ Usage::
         [--out benchmarks/fashion_mnist/reference_points.json]
 
 Everything is recomputed from the per-seed values stored in the ground truth
-(``<metric>_seeds``), for each metric (final or EMA weights, top-1 or -CE):
+(``<metric>_seeds``: one value per kept run, a failed run's place taken by
+its replacement), for each metric (final or EMA weights, top-1 or -CE):
 
 * seed-vs-seed Kendall tau, every pair of seeds, and their mean: how well one
   standalone run ranks the codes like another one;
@@ -17,13 +18,16 @@ Everything is recomputed from the per-seed values stored in the ground truth
   is, a lower bound for the shipped k-seed mean;
 * proxies without training (parameters, MACs, Zen-score): Kendall tau,
   Pearson and Spearman against the k-seed mean;
-* failed runs: runs whose EMA top-1 lies more than ``--failed-drop`` (1
-  point) below the median of their code's seeds, far outside the usual
-  seed spread (about 0.3 points). Listed only; they stay in the mean. One
-  such run among 288 lowers the 6-seed split-half by about 0.04;
-* what a cheaper protocol would give: the first 4 seeds, a failed one
-  (judged against the median of those 4) replaced by the next seed, and
-  the split-half of the 4 kept runs (``replaced_failed``).
+* failed runs among the kept ones: runs whose EMA top-1 lies more than
+  ``--failed-drop`` (1 point) below the median of their code's values, far
+  outside the usual seed spread (about 0.3 points). Listed only. The
+  generation (``make_ground_truth.py``) already replaces such runs by spare
+  seeds; the runs it judged failed are listed too (``generation_failed``);
+* for a ground truth of more than 4 seeds per code (e.g. every seed of the
+  run log, ``make_ground_truth.py --seeds 0 1 2 3 4 5 --spare-seeds``):
+  what the generation's protocol would give, the first 4 seeds with a
+  failed one replaced by the next passing seed, and the split-half of the
+  4 kept runs (``replaced_failed``).
 
 Prints a Markdown table and writes the numbers to ``--out`` (read by
 ``tools/analyze_ranking.py --reference``).
@@ -37,6 +41,7 @@ from typing import Dict, List, Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import HERE, fashion_space  # noqa: E402
+from seed_protocol import DEFAULT_DROP, DEFAULT_JUDGE, select_runs  # noqa
 
 METRICS = ('ema_neg_ce', 'ema_acc', 'neg_ce', 'acc')
 PROXIES = ('params', 'flops', 'zen')
@@ -108,13 +113,11 @@ def failed_runs(gt: dict, metric: str = 'ema_acc',
     return out
 
 
-def kept_seeds(gt: dict, k: int = 4, judge: str = 'ema_acc',
-               drop: float = 0.01) -> tuple:
-    """Seed indices a k-seed protocol keeps when it replaces failed runs.
-
-    Each code keeps its first ``k`` seeds, except that a run whose ``judge``
-    value lies more than ``drop`` below the median of those ``k`` is
-    replaced by the next stored seed that does not (later seeds are spares).
+def kept_seeds(gt: dict, k: int = 4, judge: str = DEFAULT_JUDGE,
+               drop: float = DEFAULT_DROP) -> tuple:
+    """Seed indices the k-seed protocol of :mod:`seed_protocol` keeps,
+    applied to stored values: the first ``k`` seeds are the main ones,
+    later seeds the spares.
 
     Args:
         gt: Ground truth with per-seed values.
@@ -130,19 +133,11 @@ def kept_seeds(gt: dict, k: int = 4, judge: str = 'ema_acc',
     kept, replaced, unreplaced = {}, 0, 0
     for key, entry in gt.items():
         judged = entry[f'{judge}_seeds']
-        floor = statistics.median(judged[:k]) - drop
-        spares = [i for i in range(k, len(judged)) if judged[i] >= floor]
-        seeds = []
-        for i in range(k):
-            if judged[i] >= floor:
-                seeds.append(i)
-            elif spares:
-                seeds.append(spares.pop(0))
-                replaced += 1
-            else:
-                seeds.append(i)
-                unreplaced += 1
-        kept[key] = seeds
+        selection = select_runs(dict(enumerate(judged)), range(k),
+                                range(k, len(judged)), drop)
+        kept[key] = selection.kept
+        replaced += len(selection.replaced)
+        unreplaced += len(selection.unreplaced)
     return kept, replaced, unreplaced
 
 
@@ -215,12 +210,17 @@ def reference_points(gt: dict, failed_drop: float = 0.01) -> dict:
         result['failed_runs'] = dict(metric='ema_acc', drop=failed_drop,
                                      runs=failed_runs(gt, 'ema_acc',
                                                       failed_drop))
-        kept = (kept_seeds(gt, 4, 'ema_acc', failed_drop)
-                if result['num_seeds'] >= 4 else None)
-        result['replaced_failed'] = {
-            m: split_half_with_replacement(gt, m, 4, 'ema_acc', failed_drop,
-                                           kept)
-            for m in metrics}
+        if result['num_seeds'] > 4:  # stored spares to replace from
+            kept = kept_seeds(gt, 4, 'ema_acc', failed_drop)
+            result['replaced_failed'] = {
+                m: split_half_with_replacement(gt, m, 4, 'ema_acc',
+                                               failed_drop, kept)
+                for m in metrics}
+    if any('failed_seeds' in entry for entry in gt.values()):
+        result['generation_failed'] = [
+            dict(key=key, failed_seeds=entry['failed_seeds'],
+                 seeds=entry['seeds'])
+            for key, entry in gt.items() if 'failed_seeds' in entry]
     return result
 
 
@@ -251,6 +251,11 @@ def markdown(ref: dict) -> str:
                          for r in failed['runs']) or 'none'
         lines += ['', f'Failed runs ({failed["metric"]} more than '
                   f'{failed["drop"]:g} below their code\'s median): {runs}']
+    generation = ref.get('generation_failed')
+    if generation:
+        lines += ['', 'Runs the generation judged failed: ' + ', '.join(
+            f'{r["key"]} seeds {r["failed_seeds"]} (kept seeds {r["seeds"]})'
+            for r in generation)]
     replaced = {m: e for m, e in (ref.get('replaced_failed') or {}).items()
                 if e is not None}
     if replaced:

@@ -12,9 +12,9 @@ BENCH = os.path.join(ROOT, 'benchmarks', 'fashion_mnist')
 ARCHS = os.path.join(BENCH, 'archs.json')
 GT = os.path.join(BENCH, 'ground_truth.json')
 LOG = os.path.join(BENCH, 'runs.jsonl')
-SCRIPTS = ('common', 'standalone_train', 'make_archs', 'make_ground_truth',
-           'reference_points', 'run_recipes', 'train_teacher',
-           'check_regeneration')
+SCRIPTS = ('common', 'seed_protocol', 'standalone_train', 'make_archs',
+           'make_ground_truth', 'reference_points', 'run_recipes',
+           'train_teacher', 'check_regeneration')
 
 
 @pytest.fixture(scope='module')
@@ -149,6 +149,118 @@ def test_generation_resumes_and_refuses_other_settings(bench, space,
     with pytest.raises(SystemExit, match='in the arch file'):
         gen.run({'a1': dict(arch=space.max_code())}, seeds, str(log),
                 settings, workers=0, threads=1, data_root='unused')
+
+
+def test_failed_runs_are_replaced_by_the_next_passing_spare(bench):
+    select = bench['seed_protocol'].select_runs
+    main, spares = [0, 1, 2, 3], [4, 5, 6]
+    ok = select({0: .890, 1: .892, 2: .885, 3: .889}, main, spares, 0.01)
+    assert (ok.kept, ok.failed, ok.pending, ok.replaced) == (main, [], [],
+                                                             {})
+    assert ok.floor == pytest.approx(0.8795)  # median 0.8895 - 0.01
+    # seed 1 fails: the first spare is trained next, then judged
+    values = {0: .890, 1: .860, 2: .885, 3: .889}
+    first = select(values, main, spares, 0.01)
+    assert (first.kept, first.failed, first.pending) == (main, [1], [4])
+    # the first spare fails too (against the same floor): the next one
+    second = select({**values, 4: .870}, main, spares, 0.01)
+    assert (second.failed, second.pending) == ([1, 4], [5])
+    done = select({**values, 4: .870, 5: .884}, main, spares, 0.01)
+    assert done.kept == [0, 5, 2, 3] and done.pending == []
+    assert done.failed == [1, 4] and done.replaced == {1: 5}
+    # two failed runs take the spares in order
+    two = select({0: .89, 1: .86, 2: .89, 3: .85, 4: .89, 5: .88}, main,
+                 spares, 0.01)
+    assert two.kept == [0, 4, 2, 5] and two.replaced == {1: 4, 3: 5}
+    # spares run out: the failed run stays and is named
+    out = select({0: .89, 1: .86, 2: .89, 3: .89, 4: .85}, main, [4], 0.01)
+    assert out.kept == main and out.unreplaced == [1] and not out.pending
+    # main seeds missing: nothing is judged yet
+    early = select({0: .89, 2: .89}, main, spares, 0.01)
+    assert early.pending == [1, 3] and early.kept == [] and early.floor is None
+
+
+def fake_runs(failing: dict):
+    """A stand-in for the worker's training: EMA top-1 0.89 (a little per
+    seed), or the value in ``failing`` for its (key, seed)."""
+    def train(job):
+        key, code, seed, settings = job
+        acc = failing.get((key, seed), 0.89 + seed * 1e-4)
+        return dict(key=key, arch=code, seed=seed, settings=settings,
+                    torch_threads=1, acc=acc, ce=1 - acc, neg_ce=acc - 1,
+                    ema_acc=acc, ema_ce=1 - acc, ema_neg_ce=acc - 1,
+                    seconds=10.0, cpu_seconds=9.0)
+    return train
+
+
+def test_generation_trains_spares_only_for_failed_runs(bench, tmp_path,
+                                                       monkeypatch, capsys):
+    """A failed run calls for the code's next spare seed, round after round
+    until one passes; a killed generation resumes there; the ground truth
+    keeps the replacement in the failed run's place, and its meta file
+    names the replaced run and counts the failed runs' cost."""
+    gen = bench['make_ground_truth']
+    failing = {('a2', 1): 0.86, ('a2', 4): 0.87}
+    trained = []
+
+    def train(job):
+        trained.append((job[0], job[2]))
+        return fake_runs(failing)(job)
+    monkeypatch.setattr(gen, '_init_worker', lambda threads, root: None)
+    monkeypatch.setattr(gen, '_train', train)
+    from nasbench_cvpr.utils import read_jsonl
+    archs = {'a1': dict(arch='x1'), 'a2': dict(arch='x2')}
+    settings = dict(gen.DEFAULT_SETTINGS)
+    log = str(tmp_path / 'runs.jsonl')
+    records = gen.run(archs, [0, 1, 2, 3], log, settings, 0, 1, 'unused',
+                      [4, 5, 6], 0.01)
+    assert trained[8:] == [('a2', 4), ('a2', 5)] and len(trained) == 10
+    assert len(read_jsonl(log)) == 10 == len(records)
+    gt = gen.aggregate(archs, records, [0, 1, 2, 3], [4, 5, 6], 0.01)
+    assert gt['a2']['seeds'] == [0, 5, 2, 3]
+    assert gt['a2']['failed_seeds'] == [1, 4]
+    assert 'failed_seeds' not in gt['a1'] and gt['a1']['seeds'] == [0, 1, 2, 3]
+    assert gt['a2']['ema_acc_seeds'][1] == pytest.approx(0.8905)
+    # killed before the last spare: only it is trained on resuming
+    lines = open(log).read().splitlines(True)
+    open(log, 'w').write(''.join(lines[:9]))
+    trained.clear()
+    gen.run(archs, [0, 1, 2, 3], log, settings, 0, 1, 'unused', [4, 5, 6],
+            0.01)
+    assert trained == [('a2', 5)]
+    with pytest.raises(ValueError, match=r'a2: seeds \[5\] not trained'):
+        gen.aggregate(archs, records[:9], [0, 1, 2, 3], [4, 5, 6], 0.01)
+    # the command: ground truth, meta file, and the cost of all 10 runs
+    archs_file = tmp_path / 'archs.json'
+    archs_file.write_text(json.dumps(archs))
+    out = tmp_path / 'gt.json'
+    assert gen.main(['--archs', str(archs_file), '--log', log, '--out',
+                     str(out), '--workers', '0']) == 0
+    assert '1 failed runs replaced: a2 seed 1 by seed 5)' in \
+        capsys.readouterr().out
+    meta = json.loads((tmp_path / 'gt.meta.json').read_text())
+    assert meta['failed_runs']['replaced'] == [dict(
+        key='a2', seed=1, by=5, floor=pytest.approx(0.8801))]
+    assert meta['num_runs'] == 10
+    assert meta['core_hours'] == round(10 * 9.0 / 3600, 2)
+    assert json.loads(out.read_text()) == gt
+    # without spares the failed run stays, named in the meta file
+    assert gen.main(['--archs', str(archs_file), '--log', log, '--out',
+                     str(out), '--workers', '0', '--spare-seeds']) == 0
+    meta = json.loads((tmp_path / 'gt.meta.json').read_text())
+    assert meta['failed_runs']['unreplaced'] == [dict(key='a2', seed=1)]
+    assert json.loads(out.read_text())['a2']['seeds'] == [0, 1, 2, 3]
+
+
+def test_generation_refuses_bad_seed_arguments(bench, capsys):
+    main = bench['make_ground_truth'].main
+    for argv, words in ((['--failed-drop', '2'], '--failed-drop 2.0'),
+                        (['--spare-seeds', '3', '4'], 'repeat a seed'),
+                        (['--seeds', '0', '0'], 'distinct seeds')):
+        with pytest.raises(SystemExit) as err:
+            main(argv)
+        assert err.value.code == 2
+        assert words in capsys.readouterr().err
 
 
 def test_regeneration_check_retrains_stored_runs(bench, space, tmp_path,
@@ -386,14 +498,24 @@ def test_shipped_ground_truth_recomputes_from_its_seeds(bench, archs):
     assert meta['command'].startswith(
         'python benchmarks/fashion_mnist/make_ground_truth.py')
     k = len(next(iter(gt.values()))['ema_neg_ce_seeds'])
-    assert meta['seeds'] == meta['seeds'][:k] and len(meta['seeds']) == k
-    # every value comes from the committed run log
+    assert len(meta['seeds']) == k
+    # every value comes from the committed run log, and the kept runs are
+    # the ones the failed-run rule keeps
     from nasbench_cvpr.utils import read_jsonl
-    runs = {(r['key'], r['seed']): r for r in read_jsonl(LOG)}
+    records = read_jsonl(LOG)
+    runs = {(r['key'], r['seed']): r for r in records}
+    rule = meta['failed_runs']
+    chosen = bench['make_ground_truth'].selections(
+        list(gt), records, meta['seeds'], rule['spare_seeds'], rule['drop'])
     for key, entry in gt.items():
-        for i, seed in enumerate(meta['seeds']):
+        assert entry['seeds'] == chosen[key].kept
+        assert entry.get('failed_seeds', []) == chosen[key].failed
+        for i, seed in enumerate(entry['seeds']):
             assert runs[(key, seed)]['ema_neg_ce'] == \
                 entry['ema_neg_ce_seeds'][i]
+    assert rule['replaced'] == [
+        dict(key=key, seed=main, by=spare, floor=chosen[key].floor)
+        for key in gt for main, spare in chosen[key].replaced.items()]
     with open(os.path.join(BENCH, 'reference_points.json')) as f:
         shipped = json.load(f)
     ref = bench['reference_points']
@@ -415,11 +537,40 @@ def test_shipped_ground_truth_recomputes_from_its_seeds(bench, archs):
                 pytest.approx(halves)
     assert shipped['failed_runs']['runs'] == ref.failed_runs(
         gt, 'ema_acc', shipped['failed_runs']['drop'])
-    replaced = ref.split_half_with_replacement(
-        gt, 'ema_neg_ce', 4, 'ema_acc', shipped['failed_runs']['drop'])
-    shipped_replaced = shipped['replaced_failed']['ema_neg_ce']
-    assert shipped_replaced['splits'] == pytest.approx(replaced['splits'])
-    assert shipped_replaced['replaced'] == replaced['replaced']
+    assert shipped.get('generation_failed', []) == [
+        dict(key=key, failed_seeds=e['failed_seeds'], seeds=e['seeds'])
+        for key, e in gt.items() if 'failed_seeds' in e]
+    if 'replaced_failed' in shipped:
+        replaced = ref.split_half_with_replacement(
+            gt, 'ema_neg_ce', 4, 'ema_acc', shipped['failed_runs']['drop'])
+        shipped_replaced = shipped['replaced_failed']['ema_neg_ce']
+        assert shipped_replaced['splits'] == pytest.approx(
+            replaced['splits'])
+        assert shipped_replaced['replaced'] == replaced['replaced']
+
+
+def test_six_seed_analysis_agrees_with_the_shipped_protocol(bench):
+    """The analysis of all six stored seeds (results/) recomputes from its
+    per-seed values, and its k = 4 protocol with replacement (judged on
+    stored spares) gives the same split-half as the shipped ground truth,
+    which the generation made with that protocol."""
+    results = os.path.join(BENCH, 'results')
+    with open(os.path.join(results, 'ground_truth_6seeds.json')) as f:
+        six = json.load(f)
+    with open(os.path.join(results, 'reference_points_6seeds.json')) as f:
+        six_ref = json.load(f)
+    with open(os.path.join(BENCH, 'reference_points.json')) as f:
+        shipped = json.load(f)
+    ref = bench['reference_points']
+    assert six_ref['num_seeds'] == 6 and six_ref['num_archs'] == len(six)
+    halves = ref.split_half(six, 'ema_neg_ce')
+    assert len(halves) == 10
+    assert six_ref['metrics']['ema_neg_ce']['split_half']['splits'] == \
+        pytest.approx(halves)
+    protocol = six_ref['replaced_failed']['ema_neg_ce']
+    assert protocol['splits'] == pytest.approx(
+        shipped['metrics']['ema_neg_ce']['split_half']['splits'])
+    assert protocol['replaced'] == len(shipped['generation_failed'])
 
 
 def test_ground_truth_never_reaches_training_configs():
