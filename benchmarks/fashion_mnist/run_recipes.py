@@ -4,7 +4,9 @@ Usage (from the repository root)::
 
     python benchmarks/fashion_mnist/run_recipes.py [--budget 8]
         [--recipes spos ...] [--seeds 0 1 2] [--gt-key ema_neg_ce]
-        [--work-dir work_dirs/fashion_bench/recipes]
+        [--work-dir work_dirs/fashion_bench/recipes] [--rank-only]
+        [--gt benchmarks/fashion_mnist/ground_truth.json]
+        [--reference benchmarks/fashion_mnist/reference_points.json]
 
 Each recipe is a ``configs/supernet/fashion_*.py`` config on the benchmark's
 space and task. Equal budget: every recipe gets the same number of subnet
@@ -18,7 +20,11 @@ score (top-1 and -CE of the supernet) is compared with the ground truth's
 ``--gt-key`` (Kendall tau, Pearson), next to the reference points (split-half
 reliability, best proxy). Finished steps are skipped, so the script resumes
 where it stopped; the ranking numbers are recomputed from the saved scores on
-every run (a new ground truth needs no retraining). Writes
+every run (a new ground truth needs no retraining, only the score files).
+Each ranked row records a fingerprint of the ground truth it was ranked
+against; a run whose score file is not on this machine keeps its figures
+only if they belong to the ground truth ranked now, so one table never
+mixes two ground truths (``--gt`` ranks against another file). Writes
 ``results/results.json``, ``results/results.md`` (the README table) and one
 scatter plot per recipe into ``benchmarks/fashion_mnist/results/``. Wall
 times include interpreter start-up.
@@ -197,21 +203,36 @@ def own_protocol(config: str) -> dict:
                 score=own.get('score', 'top1'))
 
 
-def rank_scores(scores: dict, gt: dict, gt_key: str) -> dict:
+def gt_fingerprint(gt: dict, gt_key: str) -> str:
+    """A short hash of the ranked values, ``{key: gt[key][gt_key]}``: the
+    identity of the ground truth a row of the table was ranked against."""
+    import hashlib
+    values = json.dumps({key: e[gt_key] for key, e in gt.items()},
+                        sort_keys=True)
+    return hashlib.sha256(values.encode()).hexdigest()[:16]
+
+
+def rank_scores(scores: dict, gt: dict, gt_key: str) -> tuple:
     """Kendall tau and Pearson of each BN mode's saved scores in ``scores``
-    (one run of a recipe) against ``gt[gt_key]``, written into it. A score
-    file that is not on this machine (a run made elsewhere) keeps the
-    figures recorded with it.
+    (one run of a recipe) against ``gt[gt_key]``, written into it with the
+    ground truth's :func:`gt_fingerprint`. A score file that is not on
+    this machine (a run made elsewhere) keeps the figures recorded with it,
+    if they were ranked against this ground truth.
 
     Returns:
-        Per BN mode whose file was read: ``(predicted top-1, truth, full
-        top-1 ranking metrics)``, for plotting.
+        ``(ranked, stale)``: per BN mode whose file was read,
+        ``(predicted top-1, truth, full top-1 ranking metrics)`` for
+        plotting; and the BN modes whose file is missing and whose figures
+        belong to another ground truth (or to none recorded).
     """
     from nasbench_cvpr.evaluation import ranking_metrics
-    ranked = {}
+    fingerprint = gt_fingerprint(gt, gt_key)
+    ranked, stale = {}, []
     for mode, row in scores.items():
         metrics = load_json(os.path.join(ROOT, row['file']))
         if metrics is None:
+            if row.get('ground_truth') != fingerprint:
+                stale.append(mode)
             continue
         keys = [key for key in gt if key in metrics]
         truth = [gt[key][gt_key] for key in keys]
@@ -222,26 +243,42 @@ def rank_scores(scores: dict, gt: dict, gt_key: str) -> dict:
                               pearson=m['pearson'], n=m['n'])
             if score == 'top1':
                 ranked[mode] = (predicted, truth, m)
-    return ranked
+        row['ground_truth'] = fingerprint
+    return ranked, stale
 
 
 def rank(results: dict, gt: dict, gt_key: str, out_dir: str) -> None:
     """Ranking metrics of every saved score file (every seed) against
     ``gt[gt_key]``, and a scatter plot per recipe (seed 0, recalibrated BN,
-    top-1)."""
+    top-1).
+
+    Raises:
+        SystemExit: If a run's score file is missing and its recorded
+            figures were ranked against another ground truth: the table
+            would mix two ground truths.
+    """
     from nasbench_cvpr.evaluation import plot_ranking
+    stale, plots = [], {}
     for name, entry in results.items():
-        for run_entry in entry.get('seed_runs', {}).values():
-            rank_scores(run_entry.get('scores', {}), gt, gt_key)
-        ranked = rank_scores(entry.get('scores', {}), gt, gt_key)
+        for seed, run_entry in entry.get('seed_runs', {}).items():
+            _, modes = rank_scores(run_entry.get('scores', {}), gt, gt_key)
+            stale += [f'{name} seed {seed} {mode}' for mode in modes]
+        ranked, modes = rank_scores(entry.get('scores', {}), gt, gt_key)
+        stale += [f'{name} {mode}' for mode in modes]
         if 'recalibrate' in ranked:
-            predicted, truth, metrics = ranked['recalibrate']
-            plot_ranking(predicted, truth,
-                         os.path.join(out_dir, f'{name}.png'),
-                         title=f'{name} (recalibrated BN)',
-                         xlabel='supernet top-1',
-                         ylabel=f'standalone {gt_key} (mean of seeds)',
-                         metrics=metrics)
+            plots[name] = ranked['recalibrate']
+    if stale:
+        raise SystemExit(
+            f'error: {len(stale)} runs were ranked against another ground '
+            'truth and their score files are not on this machine: '
+            + ', '.join(stale) + '; rank against the ground truth they were '
+            'ranked against (--gt), or train them again')
+    for name, (predicted, truth, metrics) in plots.items():
+        plot_ranking(predicted, truth, os.path.join(out_dir, f'{name}.png'),
+                     title=f'{name} (recalibrated BN)',
+                     xlabel='supernet top-1',
+                     ylabel=f'standalone {gt_key} (mean of seeds)',
+                     metrics=metrics)
 
 
 def seed_table(results: dict) -> list:
@@ -275,15 +312,33 @@ def seed_table(results: dict) -> list:
             '|' + '---|' * 5] + lines
 
 
-def markdown_table(results: dict, refs: dict, gt_key: str) -> str:
-    """README table: tau, Pearson, tau - best proxy, tau / reliability."""
+def reference_beside(gt_path: str) -> str:
+    """The reference points of a ground-truth file: ``ground_truth<X>.json``
+    -> ``reference_points<X>.json`` in the same directory."""
+    folder, name = os.path.split(gt_path)
+    suffix = name[len('ground_truth'):] if name.startswith(
+        'ground_truth') else '.json'
+    return os.path.join(folder, 'reference_points' + suffix)
+
+
+def markdown_table(results: dict, refs: dict, gt_key: str,
+                   gt_name: str = 'ground_truth.json') -> str:
+    """README table: tau, Pearson, tau - best proxy, tau / reliability.
+
+    Args:
+        results: ``results.json`` (ranked).
+        refs: The ground truth's reference points.
+        gt_key: Ranked metric of the ground truth.
+        gt_name: The ground-truth file, named in the header.
+    """
     entry = refs.get('metrics', {}).get(gt_key, {})
     reliability = (entry.get('split_half') or {}).get('mean_tau')
     proxies = {n: m['kendall_tau']
                for n, m in entry.get('proxies', {}).items()}
     best = max(proxies, key=proxies.get) if proxies else None
     lines = [
-        f'Ground truth: `{gt_key}`, {refs.get("num_seeds", "?")} seeds; '
+        f'Ground truth: `{gt_key}` of `{gt_name}`, '
+        f'{refs.get("num_seeds", "?")} seeds; '
         f'split-half reliability '
         + (f'{reliability:.3f}' if reliability is not None else 'n/a')
         + (f'; best proxy {best} tau {proxies[best]:.3f}' if best else ''),
@@ -308,8 +363,8 @@ def markdown_table(results: dict, refs: dict, gt_key: str) -> str:
                 f'{row["neg_ce"]["kendall_tau"]:.3f} | '
                 + (f'{train:.0f}' if train is not None else 'n/a') +
                 f' | {row["score_seconds"]:.0f} |')
-    lines += ['', "Each recipe scored with its own protocol (the solution's BN "
-              'mode and metric, `recipe_scoring_cfg`):', '',
+    lines += ['', "Each recipe scored with its own protocol (the solution's "
+              'BN mode and metric, `recipe_scoring_cfg`):', '',
               '| recipe | own BN mode | own metric | tau | tau - best proxy |',
               '|' + '---|' * 5]
     for name, e in results.items():
@@ -335,6 +390,14 @@ def main(argv=None) -> int:
     parser.add_argument('--seeds', type=int, nargs='+', default=[0],
                         help='training seeds (0: the configs\' own)')
     parser.add_argument('--gt-key', default='ema_neg_ce')
+    parser.add_argument('--gt',
+                        default=os.path.join(HERE, 'ground_truth.json'),
+                        help='ground truth to rank against (default: the '
+                        "benchmark's)")
+    parser.add_argument('--reference', default=None,
+                        help="its reference_points.py output (default: the "
+                        "benchmark's, or beside a --gt file: "
+                        'reference_points<suffix>.json)')
     parser.add_argument('--work-dir', default='work_dirs/fashion_bench/'
                         'recipes')
     parser.add_argument('--rank-only', action='store_true',
@@ -358,15 +421,16 @@ def main(argv=None) -> int:
                                 results.setdefault(name, {}), seed)
                 atomic_write_json(results_path, results)
     # read only now: the ground truth ranks finished scores, nothing else
-    gt = load_json(os.path.join(HERE, 'ground_truth.json'))
+    gt = load_json(args.gt)
     if gt is None:
-        raise SystemExit('error: ground_truth.json is missing: run '
+        raise SystemExit(f'error: {args.gt} is missing: run '
                          'benchmarks/fashion_mnist/make_ground_truth.py, '
                          'then this script with --rank-only')
-    refs = load_json(os.path.join(HERE, 'reference_points.json'), {})
+    refs = load_json(args.reference or reference_beside(args.gt), {})
     rank(results, gt, args.gt_key, out_dir)
     atomic_write_json(results_path, results)
-    table = markdown_table(results, refs, args.gt_key)
+    table = markdown_table(results, refs, args.gt_key,
+                           os.path.relpath(os.path.abspath(args.gt), ROOT))
     atomic_write_text(os.path.join(out_dir, 'results.md'), table)
     print(table)
     return 0

@@ -744,21 +744,60 @@ def test_recipe_table_over_seeds(bench):
 def test_rank_keeps_the_figures_of_score_files_made_elsewhere(bench,
                                                               tmp_path):
     """--rank-only on a machine without a run's score file keeps the tau
-    recorded with it, and re-ranks the files that are there."""
+    recorded with it when it was ranked against the same ground truth,
+    refuses to mix it with another one, and re-ranks the files that are
+    there."""
     run_recipes = bench['run_recipes']
     gt = {f'a{i}': dict(arch='x', ema_neg_ce=float(i)) for i in range(6)}
     here = tmp_path / 'scores.metrics.json'
     here.write_text(json.dumps({k: dict(top1=-v['ema_neg_ce'],
                                         neg_ce=v['ema_neg_ce'])
                                 for k, v in gt.items()}))
+    fingerprint = run_recipes.gt_fingerprint(gt, 'ema_neg_ce')
     kept = dict(file='nowhere/scores.metrics.json', score_seconds=1.0,
-                top1=dict(kendall_tau=0.42, pearson=0.5, n=48))
-    results = dict(spos=dict(scores=dict(supernet=dict(kept)),
-                             seed_runs={'1': dict(scores=dict(
-                                 supernet=dict(file=str(here),
-                                               score_seconds=1.0)))}))
-    run_recipes.rank(results, gt, 'ema_neg_ce', str(tmp_path))
-    assert results['spos']['scores']['supernet'] == kept
-    ranked = results['spos']['seed_runs']['1']['scores']['supernet']
+                top1=dict(kendall_tau=0.42, pearson=0.5, n=48),
+                ground_truth=fingerprint)
+
+    def results():
+        return dict(spos=dict(scores=dict(supernet=dict(kept)),
+                              seed_runs={'1': dict(scores=dict(
+                                  supernet=dict(file=str(here),
+                                                score_seconds=1.0)))}))
+    ranked_results = results()
+    run_recipes.rank(ranked_results, gt, 'ema_neg_ce', str(tmp_path))
+    assert ranked_results['spos']['scores']['supernet'] == kept
+    ranked = ranked_results['spos']['seed_runs']['1']['scores']['supernet']
     assert ranked['top1']['kendall_tau'] == pytest.approx(-1.0)
     assert ranked['neg_ce']['kendall_tau'] == pytest.approx(1.0)
+    assert ranked['ground_truth'] == fingerprint
+    # another ground truth: the missing file's figures cannot be re-ranked
+    other = dict(gt, a0=dict(arch='x', ema_neg_ce=9.0))
+    assert run_recipes.gt_fingerprint(other, 'ema_neg_ce') != fingerprint
+    with pytest.raises(SystemExit, match='1 runs .* spos supernet;'):
+        run_recipes.rank(results(), other, 'ema_neg_ce', str(tmp_path))
+    unmarked = results()
+    del unmarked['spos']['scores']['supernet']['ground_truth']
+    with pytest.raises(SystemExit, match='spos supernet'):
+        run_recipes.rank(unmarked, gt, 'ema_neg_ce', str(tmp_path))
+    assert run_recipes.reference_beside('d/ground_truth_6seeds.json') == \
+        os.path.join('d', 'reference_points_6seeds.json')
+
+
+def test_shipped_recipe_table_names_a_ground_truth_it_was_ranked_on(bench):
+    """Every row of the shipped recipe table was ranked against the ground
+    truth its header names (the fingerprint of that file's values)."""
+    run_recipes = bench['run_recipes']
+    results_dir = os.path.join(BENCH, 'results')
+    with open(os.path.join(results_dir, 'results.md')) as f:
+        header = f.readline()
+    name = header.split('` of `')[1].split('`')[0]
+    with open(os.path.join(ROOT, name)) as f:
+        fingerprint = run_recipes.gt_fingerprint(json.load(f), 'ema_neg_ce')
+    with open(os.path.join(results_dir, 'results.json')) as f:
+        results = json.load(f)
+    rows = [row for e in results.values()
+            for runs in [e.get('scores', {})] + [
+                r.get('scores', {}) for r in e.get('seed_runs', {}).values()]
+            for row in runs.values()]
+    assert len(rows) >= 27
+    assert {row['ground_truth'] for row in rows} == {fingerprint}
