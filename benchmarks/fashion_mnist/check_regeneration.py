@@ -10,7 +10,8 @@ Usage::
         [--out work_dirs/fashion_bench/regeneration_check.json]
         [--workers 2] [--threads 1] [--tolerance 3]
 
-Regenerating the whole ground truth takes 8-12 core-hours; this trains
+Regenerating the whole ground truth takes hours (its meta file states the
+CPU time of the runs as generated); this trains
 ``--count`` runs (by default one per size range: codes in the same spread
 order as the generation, seeds in turn) with the documented command's
 trainer and settings, appending them to ``--work-log`` as they finish (a
@@ -35,6 +36,7 @@ test, p >= 0.01); with fewer than four stored seeds per code there is no
 such rate, and every run must be within.
 """
 import argparse
+import json
 import math
 import os
 import statistics
@@ -42,7 +44,7 @@ import sys
 from typing import Optional
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ROOT  # noqa: E402
+from common import HERE, ROOT  # noqa: E402
 from make_ground_truth import (DEFAULT_LOG, METRICS, check_log,  # noqa
                                run, spread_order)
 from standalone_train import DEFAULT_SETTINGS  # noqa: E402
@@ -181,13 +183,16 @@ def verdict(rows: list, rate: Optional[float]) -> dict:
                 p_value=p_value, passed=passed)
 
 
-def cost_summary(stored: list, rows: list) -> Optional[dict]:
+def cost_summary(stored: list, rows: list,
+                 needed: Optional[set] = None) -> Optional[dict]:
     """CPU time of the regenerated runs against the stored runs of the same
     codes, and what the whole generation would cost at that rate.
 
     Args:
         stored: Records of the shipped log.
         rows: :func:`compare` rows (``cpu_seconds`` of each regenerated run).
+        needed: (key, seed) pairs of the stored runs the ground truth needs
+            (its kept and failed runs); None: every stored run.
 
     Returns:
         ``None`` when a regenerated run lacks ``cpu_seconds``, a checked
@@ -195,15 +200,17 @@ def cost_summary(stored: list, rows: list) -> Optional[dict]:
         ``seconds``. Else ``regenerated_cpu_seconds`` and
         ``stored_cpu_seconds`` (for the stored ones, the mean over the
         code's seeds that record CPU time, summed over the checked runs),
-        their ``ratio``, ``stored_core_hours`` (all stored runs; wall time
-        where an early run lacks CPU time, as the meta file counts them) and
+        their ``ratio``, ``stored_core_hours`` (the ``needed`` stored runs;
+        wall time where an early run lacks CPU time, as the meta file counts
+        them) and
         ``projected_core_hours`` (that total times the ratio).
     """
     per_code = {}
     for r in stored:
         if r.get('cpu_seconds') is not None:
             per_code.setdefault(r['key'], []).append(r['cpu_seconds'])
-    spent = [r.get('cpu_seconds', r.get('seconds')) for r in stored]
+    spent = [r.get('cpu_seconds', r.get('seconds')) for r in stored
+             if needed is None or (r['key'], r['seed']) in needed]
     if (not rows or None in spent
             or any(row['cpu_seconds'] is None or row['key'] not in per_code
                    for row in rows)):
@@ -214,6 +221,23 @@ def cost_summary(stored: list, rows: list) -> Optional[dict]:
     return dict(regenerated_cpu_seconds=new, stored_cpu_seconds=old,
                 ratio=new / old, stored_core_hours=total,
                 projected_core_hours=total * new / old)
+
+
+def needed_runs(gt_path: str) -> Optional[set]:
+    """(key, seed) pairs of the runs a ground-truth file was made from, its
+    kept and failed runs; None if the file is missing or does not name them.
+
+    Args:
+        gt_path: A ``make_ground_truth.py`` output.
+    """
+    if not os.path.exists(gt_path):
+        return None
+    with open(gt_path) as f:
+        gt = json.load(f)
+    if not all('seeds' in entry for entry in gt.values()):
+        return None
+    return {(key, s) for key, entry in gt.items()
+            for s in entry['seeds'] + entry.get('failed_seeds', [])}
 
 
 def main(argv=None) -> int:
@@ -231,6 +255,10 @@ def main(argv=None) -> int:
                         help='largest |z| of a passing metric')
     parser.add_argument('--data-root',
                         default=os.path.join(ROOT, 'data', 'fashion_mnist'))
+    parser.add_argument('--gt', default=os.path.join(HERE,
+                                                     'ground_truth.json'),
+                        help='the ground truth whose runs the cost projection '
+                        'counts (if missing: every run of --log)')
     args = parser.parse_args(argv)
     from nasbench_cvpr.utils import atomic_write_json, read_jsonl
     stored = read_jsonl(args.log)
@@ -257,7 +285,7 @@ def main(argv=None) -> int:
                                args.workers, args.threads, args.data_root)
                 if r['key'] in archs and r['seed'] == seed]
     rows = compare(stored, new, args.tolerance)
-    cost = cost_summary(stored, rows)
+    cost = cost_summary(stored, rows, needed_runs(args.gt))
     result = verdict(rows, seed_pair_rate(stored, [r['key'] for r in rows],
                                           args.tolerance))
     atomic_write_json(args.out, dict(log=os.path.relpath(
@@ -280,7 +308,7 @@ def main(argv=None) -> int:
         print(f'CPU time: {cost["regenerated_cpu_seconds"]:.0f} s '
               f'regenerated against {cost["stored_cpu_seconds"]:.0f} s for '
               f'the same codes when stored (ratio {cost["ratio"]:.3f}); the '
-              f'whole generation ({cost["stored_core_hours"]:.2f} '
+              f'runs of the ground truth ({cost["stored_core_hours"]:.2f} '
               f'core-hours stored) would take '
               f'{cost["projected_core_hours"]:.2f} at this rate')
     print(f'wrote {args.out}')

@@ -359,10 +359,28 @@ def test_regeneration_cost_scales_the_stored_total(bench):
     cost = check.cost_summary(stored, rows)
     assert cost['stored_cpu_seconds'] == pytest.approx(115 + 220)
     assert cost['stored_core_hours'] == pytest.approx(1020 / 3600)
+    # only the runs the ground truth needs count in the total
+    cost = check.cost_summary(stored, rows, {('a', 1), ('b', 0)})
+    assert cost['stored_core_hours'] == pytest.approx(310 / 3600)
+    assert cost['projected_core_hours'] == pytest.approx(
+        310 / 3600 * 165 / 335)
     stored[0].pop('seconds')
     assert check.cost_summary(stored, rows) is None
     assert check.cost_summary(stored[1:], []) is None
     assert check.cost_summary(stored[3:], rows) is None  # 'a' not stored
+
+
+def test_regeneration_cost_counts_the_ground_truths_runs(bench, tmp_path):
+    check = bench['check_regeneration']
+    gt = {'a': dict(seeds=[0, 5, 2, 3], failed_seeds=[1, 4]),
+          'b': dict(seeds=[0, 1, 2, 3])}
+    path = tmp_path / 'gt.json'
+    path.write_text(json.dumps(gt))
+    assert check.needed_runs(str(path)) == {
+        ('a', s) for s in range(6)} | {('b', s) for s in range(4)}
+    path.write_text(json.dumps({'a': dict(arch='x')}))  # no seeds named
+    assert check.needed_runs(str(path)) is None
+    assert check.needed_runs(str(tmp_path / 'missing.json')) is None
 
 
 def test_partial_selection_takes_the_longest_seed_prefix(bench):
