@@ -20,7 +20,8 @@ score (top-1 and -CE of the supernet) is compared with the ground truth's
 ``--gt-key`` (Kendall tau, Pearson), next to the reference points (split-half
 reliability, best proxy). Finished steps are skipped, so the script resumes
 where it stopped; the ranking numbers are recomputed from the saved scores on
-every run (a new ground truth needs no retraining, only the score files).
+every run (a new ground truth needs no retraining, only the score files,
+which ranking copies into ``results/scores/`` to keep them with the table).
 Each ranked row records a fingerprint of the ground truth it was ranked
 against; a run whose score file is not on this machine keeps its figures
 only if they belong to the ground truth ranked now, so one table never
@@ -49,6 +50,7 @@ import os
 import subprocess
 import sys
 import time
+from typing import Optional
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -203,6 +205,43 @@ def own_protocol(config: str) -> dict:
                 score=own.get('score', 'top1'))
 
 
+def keep_score_files(results: dict, out_dir: str) -> None:
+    """Copy every run's score file that is on this machine into
+    ``out_dir/scores/NAME[/seedS]/`` (kept in the repository, so the table
+    can be ranked again against a new ground truth anywhere) and record the
+    copy as the row's ``kept`` file.
+
+    Args:
+        results: ``results.json``.
+        out_dir: The benchmark's results directory.
+    """
+    import shutil
+    for name, entry in results.items():
+        runs = [('', entry)] + [(f'seed{seed}', run_entry) for seed, run_entry
+                                in entry.get('seed_runs', {}).items()]
+        for sub, run_entry in runs:
+            for row in run_entry.get('scores', {}).values():
+                source = os.path.join(ROOT, row['file'])
+                if not os.path.exists(source):
+                    continue
+                kept = os.path.join(out_dir, 'scores', name, sub,
+                                    os.path.basename(row['file']))
+                os.makedirs(os.path.dirname(kept), exist_ok=True)
+                shutil.copyfile(source, kept)
+                row['kept'] = os.path.relpath(kept, ROOT)
+
+
+def load_scores(row: dict) -> Optional[dict]:
+    """A run's per-code scores: its score file, else the copy kept in the
+    repository (:func:`keep_score_files`); None if neither is here."""
+    for path in (row['file'], row.get('kept')):
+        if path:
+            metrics = load_json(os.path.join(ROOT, path))
+            if metrics is not None:
+                return metrics
+    return None
+
+
 def gt_fingerprint(gt: dict, gt_key: str) -> str:
     """A short hash of the ranked values, ``{key: gt[key][gt_key]}``: the
     identity of the ground truth a row of the table was ranked against."""
@@ -215,9 +254,10 @@ def gt_fingerprint(gt: dict, gt_key: str) -> str:
 def rank_scores(scores: dict, gt: dict, gt_key: str) -> tuple:
     """Kendall tau and Pearson of each BN mode's saved scores in ``scores``
     (one run of a recipe) against ``gt[gt_key]``, written into it with the
-    ground truth's :func:`gt_fingerprint`. A score file that is not on
-    this machine (a run made elsewhere) keeps the figures recorded with it,
-    if they were ranked against this ground truth.
+    ground truth's :func:`gt_fingerprint`. A run whose score file is
+    neither on this machine nor kept in the repository (a run made
+    elsewhere) keeps the figures recorded with it, if they were ranked
+    against this ground truth.
 
     Returns:
         ``(ranked, stale)``: per BN mode whose file was read,
@@ -229,7 +269,7 @@ def rank_scores(scores: dict, gt: dict, gt_key: str) -> tuple:
     fingerprint = gt_fingerprint(gt, gt_key)
     ranked, stale = {}, []
     for mode, row in scores.items():
-        metrics = load_json(os.path.join(ROOT, row['file']))
+        metrics = load_scores(row)
         if metrics is None:
             if row.get('ground_truth') != fingerprint:
                 stale.append(mode)
@@ -427,6 +467,7 @@ def main(argv=None) -> int:
                          'benchmarks/fashion_mnist/make_ground_truth.py, '
                          'then this script with --rank-only')
     refs = load_json(args.reference or reference_beside(args.gt), {})
+    keep_score_files(results, out_dir)
     rank(results, gt, args.gt_key, out_dir)
     atomic_write_json(results_path, results)
     table = markdown_table(results, refs, args.gt_key,

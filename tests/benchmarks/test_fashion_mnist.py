@@ -801,6 +801,37 @@ def test_rank_keeps_the_figures_of_score_files_made_elsewhere(bench,
         os.path.join('d', 'reference_points_6seeds.json')
 
 
+def test_ranked_score_files_are_kept_with_the_table(bench, tmp_path):
+    """Ranking copies each score file into the results directory; once the
+    work directory is gone, the copy ranks the run against a new ground
+    truth."""
+    run_recipes = bench['run_recipes']
+    gt = {f'a{i}': dict(arch='x', ema_neg_ce=float(i)) for i in range(6)}
+    work = tmp_path / 'work'
+    work.mkdir()
+    score_file = work / 'scores_recalibrate.metrics.json'
+    score_file.write_text(json.dumps({k: dict(top1=v['ema_neg_ce'],
+                                              neg_ce=v['ema_neg_ce'])
+                                      for k, v in gt.items()}))
+    row = dict(file=str(score_file), score_seconds=1.0)
+    results = dict(spos=dict(scores=dict(recalibrate=dict(row)),
+                             seed_runs={'2': dict(scores=dict(
+                                 recalibrate=dict(row)))}))
+    out = tmp_path / 'results'
+    run_recipes.keep_score_files(results, str(out))
+    kept = out / 'scores' / 'spos' / 'seed2' / score_file.name
+    assert kept.read_text() == score_file.read_text()
+    assert (out / 'scores' / 'spos' / score_file.name).exists()
+    score_file.unlink()
+    reversed_gt = {k: dict(v, ema_neg_ce=-v['ema_neg_ce'])
+                   for k, v in gt.items()}
+    run_recipes.rank(results, reversed_gt, 'ema_neg_ce', str(out))
+    for run_scores in (results['spos']['scores'],
+                       results['spos']['seed_runs']['2']['scores']):
+        assert run_scores['recalibrate']['top1']['kendall_tau'] == \
+            pytest.approx(-1.0)
+
+
 def test_shipped_recipe_table_names_a_ground_truth_it_was_ranked_on(bench):
     """Every row of the shipped recipe table was ranked against the ground
     truth its header names (the fingerprint of that file's values)."""
