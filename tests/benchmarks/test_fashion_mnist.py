@@ -482,6 +482,17 @@ def test_split_half_with_failed_runs_replaced_by_later_seeds(bench):
     assert (out['replaced'], out['unreplaced']) == (0, 10)
     assert ref.split_half_with_replacement(
         synthetic_gt([same, same]), 'ema_neg_ce', 4) is None
+    # every choice of 4 of 5 seeds: the backward seed 3 is replaced by the
+    # spare whenever it is drawn, so the rule always reaches 1
+    gt = synthetic_gt([same, same, same, [3 * v for v in rev], same])
+    for entry in gt.values():
+        entry['ema_acc_seeds'] = [0.89, 0.89, 0.89, 0.86, 0.89]
+    out = ref.protocol_over_seed_choices(gt, 'ema_neg_ce', 4, 'ema_acc', 0.01)
+    assert out['choices'] == 5
+    assert out['min_tau'] == pytest.approx(1.0)
+    assert out['plain_mean_tau'] < 0.9
+    assert ref.protocol_over_seed_choices(
+        synthetic_gt([same] * 4), 'ema_neg_ce', 4) is None
 
 
 def test_failed_drop_outside_a_top1_shortfall_is_refused(bench, capsys):
@@ -585,6 +596,11 @@ def test_six_seed_analysis_agrees_with_the_shipped_protocol(bench):
     assert len(halves) == 10
     assert six_ref['metrics']['ema_neg_ce']['split_half']['splits'] == \
         pytest.approx(halves)
+    choices = ref.protocol_over_seed_choices(six, 'ema_neg_ce', 4,
+                                             'ema_acc', 0.01)
+    assert six_ref['replaced_failed_seed_choices']['ema_neg_ce'] == \
+        pytest.approx(choices)
+    assert choices['choices'] == 15
     protocol = six_ref['replaced_failed']['ema_neg_ce']
     assert protocol['splits'] == pytest.approx(
         shipped['metrics']['ema_neg_ce']['split_half']['splits'])
