@@ -46,7 +46,7 @@ from typing import Optional
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import HERE, ROOT  # noqa: E402
 from make_ground_truth import (DEFAULT_LOG, METRICS, check_log,  # noqa
-                               run, spread_order)
+                               ground_truth_runs, run, spread_order)
 from standalone_train import DEFAULT_SETTINGS  # noqa: E402
 
 
@@ -236,8 +236,7 @@ def needed_runs(gt_path: str) -> Optional[set]:
         gt = json.load(f)
     if not all('seeds' in entry for entry in gt.values()):
         return None
-    return {(key, s) for key, entry in gt.items()
-            for s in entry['seeds'] + entry.get('failed_seeds', [])}
+    return ground_truth_runs(gt)
 
 
 def main(argv=None) -> int:

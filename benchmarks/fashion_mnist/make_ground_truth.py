@@ -165,11 +165,13 @@ def pending_runs(keys: list, records: list, seeds: list, spares: list = (),
 
 
 def aggregate(archs: dict, records: list, seeds: list, spares: list = (),
-              drop: float = DEFAULT_DROP) -> dict:
+              drop: float = DEFAULT_DROP, chosen: dict = None) -> dict:
     """The ground truth from finished records: per code the mean over its
-    kept runs (see :mod:`seed_protocol`); every selection must be final."""
+    kept runs (see :mod:`seed_protocol`); every selection must be final.
+    ``chosen``: the :func:`selections` of these records, if already made."""
     by_pair = {(r['key'], r['seed']): r for r in records}
-    chosen = selections(list(archs), records, seeds, spares, drop)
+    if chosen is None:
+        chosen = selections(list(archs), records, seeds, spares, drop)
     out = {}
     for key, entry in archs.items():
         selection = chosen[key]
@@ -186,6 +188,13 @@ def aggregate(archs: dict, records: list, seeds: list, spares: list = (),
             item['failed_seeds'] = list(selection.failed)
         out[key] = item
     return out
+
+
+def ground_truth_runs(gt: dict) -> set:
+    """(key, seed) pairs of every run a ground truth was made from: its
+    kept runs and its failed ones."""
+    return {(key, s) for key, entry in gt.items()
+            for s in entry['seeds'] + entry.get('failed_seeds', [])}
 
 
 def run(archs: dict, seeds: list, log: str, settings: dict, workers: int,
@@ -301,14 +310,13 @@ def main(argv=None) -> int:
     else:
         records = run(archs, seeds, args.log, settings, args.workers,
                       args.threads, args.data_root, spares, args.failed_drop)
-    gt = aggregate(archs, records, seeds, spares, args.failed_drop)
-    atomic_write_json(args.out, gt)
-    # the cost counts every run the ground truth needed, failed ones too
-    needed = {(k, s) for k, e in gt.items()
-              for s in e['seeds'] + e.get('failed_seeds', [])}
-    used = [r for r in records if (r['key'], r['seed']) in needed]
     chosen = selections(list(archs), records, seeds, spares,
                         args.failed_drop)
+    gt = aggregate(archs, records, seeds, chosen=chosen)
+    atomic_write_json(args.out, gt)
+    # the cost counts every run the ground truth needed, failed ones too
+    needed = ground_truth_runs(gt)
+    used = [r for r in records if (r['key'], r['seed']) in needed]
     seconds = [r['seconds'] for r in used]
     meta = dict(
         command=' '.join(['python', 'benchmarks/fashion_mnist/'
