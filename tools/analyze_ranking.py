@@ -20,6 +20,20 @@ count is skipped). ``--plot`` saves a scatter plot, ``--json`` the metrics.
 ``benchmarks/fashion_mnist/reference_points.json``) and prints, for the same
 ``--gt-key``, the ground truth's split-half reliability and the proxies' tau
 beside the prediction's: ``tau - best proxy`` and ``tau / reliability``.
+
+Beyond size: with ``--config`` (a training config; its
+``model.supernet.space`` counts the FLOPs of the ground truth's codes, with
+the supernet's ``shortcut`` policy), three more lines tell what the ranking
+adds to FLOPs (``nasbench_cvpr.evaluation.size_adjusted``): ``residual_tau``
+(Kendall tau of both sides' residuals after a least-squares line on size;
+``--residual-fit rank``, the default, fits ranks on FLOPs ranks, so a
+monotone function of FLOPs gets 0; ``log`` fits values on log FLOPs),
+``partial_tau`` (Kendall's partial tau given FLOPs) and ``stratified_tau``
+(mean tau within ``--strata`` equal FLOPs strata). With ``--reference``
+too, each is printed beside its ceiling (the same measure between seed
+halves of the ground truth) and the proxies' figures, and as a fraction of
+the ceiling. A code the config's space rejects is listed with its key,
+position and reason, and the run exits with status 2.
 Unreadable or mismatched files exit with status 2 and a one-line error.
 Bad entries (not an object, no ``"arch"``, ``"arch"`` not a string, a
 repeated key or field) of either file are all listed, one line each with
@@ -33,7 +47,7 @@ import os
 import sys
 
 from nasbench_cvpr.evaluation import (match_mode, match_scores, plot_ranking,
-                                      ranking_metrics)
+                                      ranking_metrics, size_adjusted_metrics)
 from nasbench_cvpr.spaces import (ArchFileError, describe_error,
                                   invalid_summary, read_arch_file)
 from nasbench_cvpr.utils import atomic_write_json
@@ -66,6 +80,15 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="a benchmark's reference_points.json")
     parser.add_argument('--skip-invalid', action='store_true',
                         help='leave out (and list) malformed entries')
+    parser.add_argument('--config', default=None,
+                        help='training config whose space counts FLOPs: '
+                        'adds residual, partial and stratified tau')
+    parser.add_argument('--strata', type=positive_int, default=4,
+                        help='FLOPs strata of the stratified tau')
+    parser.add_argument('--residual-fit', default='rank',
+                        choices=['rank', 'log'],
+                        help='residual fit: ranks on FLOPs ranks, or values '
+                        'on log FLOPs')
     return parser.parse_args(argv)
 
 
@@ -123,6 +146,62 @@ def reference_lines(ref: dict, gt_key: str, tau: float) -> list:
     return lines
 
 
+def config_flops(config: str, gt: dict, keys: list, gt_path: str) -> list:
+    """FLOPs of the ground-truth codes of ``keys``, counted by the space of
+    ``config`` with its supernet's shortcut policy.
+
+    Raises:
+        ArchFileError: If the space rejects codes (each listed on stderr
+            with key, position and reason first).
+        ValueError: If the config names no space or cannot be read.
+    """
+    from mmengine.config import Config
+
+    from nasbench_cvpr.models.proxies import FlopsProxy
+    from nasbench_cvpr.spaces import build_space, check_codes, space_config_of
+    try:
+        cfg = Config.fromfile(config)
+    except Exception as e:  # mmengine raises many kinds on a bad config
+        raise ValueError(f'config {config}: {e}') from e
+    space = build_space(space_config_of(cfg))
+    shortcut = ((cfg.get('model') or {}).get('supernet') or {}).get(
+        'shortcut', 'auto')
+    codes, errors = check_codes({key: gt[key] for key in keys}, space)
+    for error in errors:
+        print(describe_error(error, gt_path), file=sys.stderr)
+    if errors:
+        raise ArchFileError(f'{len(errors)} of {len(keys)} matched codes are '
+                            f'not codes of the space of {config}')
+    proxy = FlopsProxy(shortcut)
+    return [proxy.score(space, codes[key]) for key in keys]
+
+
+def size_adjusted_lines(metrics: dict, ref: dict, gt_key: str,
+                        strata: int, fit: str) -> list:
+    """Lines comparing the size-adjusted measures in ``metrics`` with the
+    reference's ceilings and proxies (none if the reference has none)."""
+    from nasbench_cvpr.evaluation import SIZE_ADJUSTED_NAMES
+    entry = (ref.get('metrics', {}).get(gt_key) or {}).get('size_adjusted')
+    if not entry:
+        return []
+    lines = []
+    comparable = (entry.get('num_strata'), entry.get('fit')) == (strata, fit)
+    if not comparable:
+        lines.append(f'warning: the reference counts {entry.get("num_strata")}'
+                     f' strata and a {entry.get("fit")!r} fit; this run '
+                     f'{strata} and {fit!r}: ratios left out')
+    for name in SIZE_ADJUSTED_NAMES:
+        ceiling = (entry['ceilings'].get(name) or {}).get('mean_tau')
+        proxies = ', '.join(f'{proxy} {values[name]:.4f}'
+                            for proxy, values in entry['proxies'].items())
+        lines.append(f'reference {name}: ceiling '
+                     + ('n/a' if ceiling is None else f'{ceiling:.4f}')
+                     + f'; {proxies}')
+        if ceiling and comparable and not math.isnan(metrics[name]):
+            lines.append(f'{name} / ceiling: {metrics[name] / ceiling:.4f}')
+    return lines
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     try:
@@ -132,6 +211,10 @@ def main(argv=None) -> int:
         keys, pred_values, gt_values = match_scores(
             pred, gt, pred_key=args.key, gt_key=args.gt_key)
         metrics = ranking_metrics(pred_values, gt_values, topk=args.topk)
+        if args.config:
+            metrics.update(size_adjusted_metrics(
+                pred_values, gt_values, config_flops(args.config, gt, keys, args.gt_file),
+                args.strata, args.residual_fit))
     except ArchFileError as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
@@ -145,8 +228,13 @@ def main(argv=None) -> int:
         import json
         try:
             with open(args.reference) as f:
-                reference = reference_lines(json.load(f), args.gt_key,
-                                            metrics['kendall_tau'])
+                ref = json.load(f)
+            reference = reference_lines(ref, args.gt_key,
+                                        metrics['kendall_tau'])
+            if args.config:
+                reference += size_adjusted_lines(
+                    metrics, ref, args.gt_key, args.strata,
+                    args.residual_fit)
         except (OSError, ValueError, KeyError, TypeError) as e:
             print(f'error: reference {args.reference}: {e}', file=sys.stderr)
             return 2

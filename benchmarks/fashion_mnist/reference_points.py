@@ -46,6 +46,10 @@ from seed_protocol import DEFAULT_DROP, DEFAULT_JUDGE, select_runs  # noqa
 
 METRICS = ('ema_neg_ce', 'ema_acc', 'neg_ce', 'acc')
 PROXIES = ('params', 'flops', 'zen')
+#: FLOPs strata of the stratified tau (12 codes each of the 48) and the
+#: residual fit (see nasbench_cvpr.evaluation.size_adjusted)
+NUM_STRATA = 4
+RESIDUAL_FIT = 'rank'
 
 
 def _mean(values: List[float]) -> Optional[float]:
@@ -65,31 +69,18 @@ def seed_pairs(gt: dict, metric: str) -> Dict[str, float]:
     }
 
 
+def per_seed_table(gt: dict, metric: str) -> List[List[float]]:
+    """``[code][seed]`` values of ``metric``, in ground-truth order."""
+    return [gt[key][f'{metric}_seeds'] for key in gt]
+
+
 def split_half(gt: dict, metric: str) -> Dict[str, float]:
     """Tau between the means of two disjoint halves of the seeds, for every
     balanced split (each split once: the half holding seed 0 comes first).
     An odd seed count leaves one seed out of each split in turn."""
-    from nasbench_cvpr.evaluation import ranking_metrics
-    keys = list(gt)
-    k = len(gt[keys[0]][f'{metric}_seeds'])
-    half = k // 2
-    if half < 1:
-        return {}
-    out = {}
-    for first in itertools.combinations(range(k), half):
-        if 0 not in first and k % 2 == 0:
-            continue  # the same split as its complement
-        rest = [i for i in range(k) if i not in first]
-        for second in itertools.combinations(rest, half):
-            if k % 2 == 0 or first < second:
-                a = [_mean([gt[key][f'{metric}_seeds'][i] for i in first])
-                     for key in keys]
-                b = [_mean([gt[key][f'{metric}_seeds'][i] for i in second])
-                     for key in keys]
-                name = ''.join(map(str, first)) + '|' + ''.join(
-                    map(str, second))
-                out[name] = ranking_metrics(a, b)['kendall_tau']
-    return out
+    from nasbench_cvpr.evaluation import reliability
+    return reliability.split_half(per_seed_table(gt, metric),
+                                  reliability.plain_tau)
 
 
 def failed_runs(gt: dict, metric: str = 'ema_acc',
@@ -223,6 +214,30 @@ def proxy_scores(gt: dict) -> Dict[str, List[float]]:
             for name in PROXIES}
 
 
+def size_adjusted_points(gt: dict, metric: str,
+                         proxies: Dict[str, List[float]]) -> dict:
+    """Ceilings (split-half) of the residual, partial and stratified tau of
+    ``metric`` given FLOPs, and the proxies' own figures against the
+    k-seed mean.
+
+    Args:
+        gt: Ground truth with per-seed values.
+        metric: The ranked value.
+        proxies: :func:`proxy_scores` (its ``flops`` are the size).
+    """
+    from nasbench_cvpr.evaluation import (size_adjusted_ceilings,
+                                          size_adjusted_metrics)
+    flops = proxies['flops']
+    truth = [gt[key][metric] for key in gt]
+    return dict(
+        num_strata=NUM_STRATA, fit=RESIDUAL_FIT,
+        ceilings=size_adjusted_ceilings(per_seed_table(gt, metric), flops,
+                                        NUM_STRATA, RESIDUAL_FIT),
+        proxies={name: size_adjusted_metrics(scores, truth, flops,
+                                             NUM_STRATA, RESIDUAL_FIT)
+                 for name, scores in proxies.items()})
+
+
 def reference_points(gt: dict, failed_drop: float = 0.01) -> dict:
     """All reference numbers of a ground truth (see the module docstring).
 
@@ -247,7 +262,8 @@ def reference_points(gt: dict, failed_drop: float = 0.01) -> dict:
                             splits=halves) if halves else None,
             range=[min(truth), max(truth)],
             proxies={name: ranking_metrics(scores, truth)
-                     for name, scores in proxies.items()})
+                     for name, scores in proxies.items()},
+            size_adjusted=size_adjusted_points(gt, m, proxies))
     if 'ema_acc_seeds' in first:
         result['failed_runs'] = dict(metric='ema_acc', drop=failed_drop,
                                      runs=failed_runs(gt, 'ema_acc',
@@ -270,6 +286,34 @@ def reference_points(gt: dict, failed_drop: float = 0.01) -> dict:
     return result
 
 
+def size_adjusted_markdown(ref: dict) -> List[str]:
+    """Lines of the size-adjusted table: per measure, the ceiling and the
+    proxies' figures, one column per metric."""
+    ms = [m for m in ref['metrics'] if 'size_adjusted' in ref['metrics'][m]]
+    if not ms:
+        return []
+    first = ref['metrics'][ms[0]]['size_adjusted']
+    lines = ['', f'Beyond size (FLOPs): residual tau ({first["fit"]} fit), '
+             f'partial tau, stratified tau ({first["num_strata"]} strata); '
+             'ceiling = split-half of the same measure', '',
+             '| measure | ' + ' | '.join(ms) + ' |',
+             '| --- |' + ' --- |' * len(ms)]
+    from nasbench_cvpr.evaluation import SIZE_ADJUSTED_NAMES
+    for measure in SIZE_ADJUSTED_NAMES:
+        rows = [('ceiling', lambda e: (e['ceilings'][measure] or {}).get(
+            'mean_tau'))] + [(name, lambda e, n=name: e['proxies'][n][
+                measure]) for name in PROXIES]
+        for label, get in rows:
+            cells = []
+            for m in ms:
+                value = get(ref['metrics'][m]['size_adjusted'])
+                cells.append('n/a' if value is None or value != value
+                             else f'{value:.3f}')
+            lines.append(f'| {measure}: {label} | ' + ' | '.join(cells)
+                         + ' |')
+    return lines
+
+
 def markdown(ref: dict) -> str:
     """The README table: one row per reference, one column per metric."""
     ms = list(ref['metrics'])
@@ -290,6 +334,7 @@ def markdown(ref: dict) -> str:
     row('seed vs seed', lambda e: (e['seed_vs_seed'] or {}).get('mean_tau'))
     for name in PROXIES:
         row(name, lambda e, n=name: e['proxies'][n]['kendall_tau'])
+    lines += size_adjusted_markdown(ref)
     failed = ref.get('failed_runs')
     if failed is not None:
         runs = ', '.join(f'{r["key"]} seed index {r["seed_index"]} '

@@ -1,7 +1,7 @@
 """Arch-code codecs: the only place that knows what a code means."""
 from .arch import BlockSpec, ResNetArch
 from .base import BaseSearchSpace, ChoiceDim
-from .builder import build_space
+from .builder import build_space, space_config_of
 from .errors import (ArchCodeError, ArchEntryError, ArchFileError,
                      describe_error)
 from .resnet20 import ResNet20Space
@@ -9,6 +9,7 @@ from .resnet48 import ResNet48Space, make_divisible
 
 __all__ = [
     'BlockSpec', 'ResNetArch', 'BaseSearchSpace', 'ChoiceDim', 'build_space',
+    'space_config_of',
     'ArchCodeError', 'ArchEntryError', 'ArchFileError', 'describe_error',
     'ResNet20Space', 'ResNet48Space', 'make_divisible'
 ]

@@ -27,3 +27,23 @@ def build_space(cfg: Union[BaseSearchSpace, dict, str]) -> BaseSearchSpace:
                        f'{sorted(SEARCH_SPACES.module_dict)} and aliases '
                        f'{sorted(SPACE_ALIASES)}')
     return SEARCH_SPACES.build(cfg)
+
+
+def space_config_of(cfg) -> dict:
+    """The search-space config of a training config: ``model.supernet.space``
+    (or ``model.space``), as a plain dict.
+
+    Args:
+        cfg: A loaded mmengine config (or a dict with a ``model`` entry).
+
+    Raises:
+        ValueError: If the config names no space.
+    """
+    model = cfg.get('model') or {}
+    space = (model.get('supernet') or {}).get('space', model.get('space'))
+    if space is None:
+        raise ValueError('the config has no model.supernet.space or '
+                         'model.space')
+    if hasattr(space, 'to_dict'):
+        space = space.to_dict()
+    return dict(space)

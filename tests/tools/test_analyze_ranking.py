@@ -206,3 +206,76 @@ def test_untied_and_short_codes_accepted(tool, tmp_path, capsys):
     out = capsys.readouterr().out
     assert re.search(r'^matched: 40 ', out, re.M)
     assert metric(out, 'kendall_tau') == -1.0
+
+
+# Beyond size: --config counts the FLOPs of the ground truth's codes.
+
+FASHION_GT = os.path.join(ROOT, 'benchmarks', 'fashion_mnist',
+                          'ground_truth.json')
+FASHION_REF = os.path.join(ROOT, 'benchmarks', 'fashion_mnist',
+                           'reference_points.json')
+FASHION_CFG = os.path.join(ROOT, 'configs', 'supernet', 'fashion_spos.py')
+
+
+def fashion_flops():
+    from mmengine.config import Config
+
+    from nasbench_cvpr.models.proxies import count_flops
+    from nasbench_cvpr.spaces import build_space, space_config_of
+    space = build_space(space_config_of(Config.fromfile(FASHION_CFG)))
+    gt = json.load(open(FASHION_GT))
+    return gt, {k: count_flops(space.decode(e['arch'])) for k, e in gt.items()}
+
+
+def test_scores_equal_to_flops_add_nothing_beyond_size(tool, tmp_path,
+                                                       capsys):
+    gt, flops = fashion_flops()
+    pred = write(tmp_path / 'flops.json', {
+        k: dict(arch=e['arch'], flops=flops[k]) for k, e in gt.items()})
+    out_json = tmp_path / 'm.json'
+    assert tool.main([pred, FASHION_GT, '--key', 'flops', '--gt-key',
+                      'ema_neg_ce', '--config', FASHION_CFG,
+                      '--reference', FASHION_REF, '--json',
+                      str(out_json)]) == 0
+    out = capsys.readouterr().out
+    assert metric(out, 'kendall_tau') == pytest.approx(0.6862, abs=1e-4)
+    assert metric(out, 'residual_tau') == 0.0
+    assert metric(out, 'partial_tau') == 0.0
+    ref = json.load(open(FASHION_REF))['metrics']['ema_neg_ce'][
+        'size_adjusted']
+    # FLOPs still rank within their strata: the reference's own figure
+    assert metric(out, 'stratified_tau') == pytest.approx(
+        ref['proxies']['flops']['stratified_tau'], abs=1e-4)
+    ceiling = ref['ceilings']['residual_tau']['mean_tau']
+    assert re.search(rf'^reference residual_tau: ceiling {ceiling:.4f}; '
+                     r'params -?\d\.\d{4}, flops 0\.0000, zen', out, re.M)
+    assert metric(out, r'residual_tau / ceiling') == 0.0
+    saved = json.loads(out_json.read_text())['metrics']
+    assert saved['residual_tau'] == 0.0 and 'stratified_tau' in saved
+
+
+def test_truth_against_itself_and_another_fit(tool, capsys):
+    assert tool.main([FASHION_GT, FASHION_GT, '--key', 'ema_neg_ce',
+                      '--gt-key', 'ema_neg_ce', '--config', FASHION_CFG,
+                      '--strata', '3', '--residual-fit', 'log',
+                      '--reference', FASHION_REF]) == 0
+    out = capsys.readouterr().out
+    for name in ('residual_tau', 'partial_tau', 'stratified_tau'):
+        assert metric(out, name) == 1.0
+    # the reference counts 4 strata with the rank fit: no ratios
+    assert 'warning: the reference counts 4 strata' in out
+    assert 'residual_tau / ceiling' not in out
+
+
+def test_codes_outside_the_config_space_are_listed(tool, tmp_path, capsys):
+    gt = json.load(open(FASHION_GT))
+    keys = list(gt)
+    gt[keys[0]] = dict(gt[keys[0]], arch='9' + gt[keys[0]]['arch'][1:])
+    gt[keys[5]] = dict(gt[keys[5]], arch=gt[keys[5]]['arch'][:-3])
+    path = write(tmp_path / 'gt.json', gt)
+    assert tool.main([path, path, '--key', 'ema_neg_ce', '--gt-key',
+                      'ema_neg_ce', '--config', FASHION_CFG]) == 2
+    err = capsys.readouterr().err
+    assert f'{keys[0]}: position 0' in err and f'{keys[5]}: ' in err
+    assert err.strip().splitlines()[-1].startswith(
+        'error: 2 of 48 matched codes are not codes of the space')
