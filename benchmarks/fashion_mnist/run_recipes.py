@@ -46,6 +46,7 @@ reaches a training process.
 """
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -76,6 +77,14 @@ CONTINUES = {
 }
 BN_MODES = ('supernet', 'recalibrate', 'batch_stats')
 SCORES = ('top1', 'neg_ce')
+#: scoring protocols of the table over seeds, besides each recipe's own:
+#: (BN mode, score)
+SEED_PROTOCOLS = (('recalibrate', 'top1'), ('recalibrate', 'neg_ce'),
+                  ('batch_stats', 'neg_ce'))
+#: FLOPs strata of the stratified tau (as in reference_points.py)
+NUM_STRATA = 4
+#: training seeds a row needs before it is judged against FLOPs
+MIN_SEEDS = 3
 #: recipes that start from another run: name -> (config, checkpoint it makes)
 PRE_STAGES = {
     'pinas_stage2': ('fashion_pinas_stage1.py',
@@ -251,13 +260,51 @@ def gt_fingerprint(gt: dict, gt_key: str) -> str:
     return hashlib.sha256(values.encode()).hexdigest()[:16]
 
 
-def rank_scores(scores: dict, gt: dict, gt_key: str) -> tuple:
-    """Kendall tau and Pearson of each BN mode's saved scores in ``scores``
-    (one run of a recipe) against ``gt[gt_key]``, written into it with the
-    ground truth's :func:`gt_fingerprint`. A run whose score file is
-    neither on this machine nor kept in the repository (a run made
-    elsewhere) keeps the figures recorded with it, if they were ranked
-    against this ground truth.
+def flops_by_key(gt: dict) -> dict:
+    """``{key: FLOPs}`` of the ground truth's codes in the benchmark space."""
+    sys.path.insert(0, HERE)
+    try:
+        from common import fashion_space
+    finally:
+        sys.path.pop(0)
+    from nasbench_cvpr.models.proxies import count_flops
+    space = fashion_space()
+    return {key: float(count_flops(space.decode(entry['arch'])))
+            for key, entry in gt.items()}
+
+
+def score_figures(predicted: list, truth: list, flops: list) -> dict:
+    """The figures of one score list: Kendall tau, Pearson, the
+    size-adjusted measures (``nasbench_cvpr.evaluation.size_adjusted``) and
+    the tau of the combined ranker (supernet ranks + FLOPs ranks)."""
+    from nasbench_cvpr.evaluation import (partial_tau, ranking_metrics,
+                                          residual_tau, size_adjusted_metrics)
+    from nasbench_cvpr.evaluation.comparison import combined_with_size
+    m = ranking_metrics(predicted, truth, topk=())
+    figures = dict(kendall_tau=m['kendall_tau'], pearson=m['pearson'],
+                   n=m['n'])
+    if len(truth) >= 2 * NUM_STRATA:
+        figures.update(size_adjusted_metrics(predicted, truth, flops,
+                                             NUM_STRATA))
+    else:  # too few codes for the strata (small test tables)
+        figures.update(residual_tau=residual_tau(predicted, truth, flops),
+                       partial_tau=partial_tau(predicted, truth, flops),
+                       stratified_tau=math.nan)
+    figures['combined_tau'] = ranking_metrics(
+        combined_with_size(predicted, flops), truth, topk=())['kendall_tau']
+    return figures
+
+
+def rank_scores(scores: dict, gt: dict, gt_key: str,
+                flops: Optional[dict] = None) -> tuple:
+    """Kendall tau, Pearson, residual, partial and stratified tau given
+    FLOPs, and the combined ranker's tau (:func:`score_figures`) of each BN
+    mode's saved scores in ``scores`` (one run of a recipe) against
+    ``gt[gt_key]``, written into it with the ground truth's
+    :func:`gt_fingerprint`. A run whose score file is neither on this
+    machine nor kept in the repository (a run made elsewhere) keeps the
+    figures recorded with it, if they were ranked against this ground
+    truth.
 
     Returns:
         ``(ranked, stale)``: per BN mode whose file was read,
@@ -265,8 +312,8 @@ def rank_scores(scores: dict, gt: dict, gt_key: str) -> tuple:
         plotting; and the BN modes whose file is missing and whose figures
         belong to another ground truth (or to none recorded).
     """
-    from nasbench_cvpr.evaluation import ranking_metrics
     fingerprint = gt_fingerprint(gt, gt_key)
+    flops = flops if flops is not None else flops_by_key(gt)
     ranked, stale = {}, []
     for mode, row in scores.items():
         metrics = load_scores(row)
@@ -278,11 +325,10 @@ def rank_scores(scores: dict, gt: dict, gt_key: str) -> tuple:
         truth = [gt[key][gt_key] for key in keys]
         for score in SCORES:
             predicted = [metrics[key][score] for key in keys]
-            m = ranking_metrics(predicted, truth)
-            row[score] = dict(kendall_tau=m['kendall_tau'],
-                              pearson=m['pearson'], n=m['n'])
+            row[score] = score_figures(predicted, truth,
+                                       [flops[key] for key in keys])
             if score == 'top1':
-                ranked[mode] = (predicted, truth, m)
+                ranked[mode] = (predicted, truth, row[score])
         row['ground_truth'] = fingerprint
     return ranked, stale
 
@@ -299,11 +345,14 @@ def rank(results: dict, gt: dict, gt_key: str, out_dir: str) -> None:
     """
     from nasbench_cvpr.evaluation import plot_ranking
     stale, plots = [], {}
+    flops = flops_by_key(gt)
     for name, entry in results.items():
         for seed, run_entry in entry.get('seed_runs', {}).items():
-            _, modes = rank_scores(run_entry.get('scores', {}), gt, gt_key)
+            _, modes = rank_scores(run_entry.get('scores', {}), gt, gt_key,
+                                   flops)
             stale += [f'{name} seed {seed} {mode}' for mode in modes]
-        ranked, modes = rank_scores(entry.get('scores', {}), gt, gt_key)
+        ranked, modes = rank_scores(entry.get('scores', {}), gt, gt_key,
+                                    flops)
         stale += [f'{name} {mode}' for mode in modes]
         if 'recalibrate' in ranked:
             plots[name] = ranked['recalibrate']
@@ -321,35 +370,146 @@ def rank(results: dict, gt: dict, gt_key: str, out_dir: str) -> None:
                      metrics=metrics)
 
 
+def seed_runs_of(entry: dict) -> dict:
+    """``{seed: run}`` of a recipe's entry (seed 0 is the entry itself)."""
+    runs = {0: entry}
+    runs.update((int(k), v) for k, v in entry.get('seed_runs', {}).items())
+    return dict(sorted(runs.items()))
+
+
+def protocols_of(entry: dict) -> list:
+    """``(BN mode, score, own)`` of the rows over seeds: the recipe's own
+    protocol first, then :data:`SEED_PROTOCOLS` not already listed."""
+    own = entry.get('own_protocol')
+    out = [(own['bn_mode'], own['score'], True)] if own else []
+    out += [(mode, score, False) for mode, score in SEED_PROTOCOLS
+            if not own or (mode, score) != (own['bn_mode'], own['score'])]
+    return out
+
+
+#: figures averaged over seeds, and their column names
+SEED_MEASURES = (('kendall_tau', 'tau'), ('residual_tau', 'residual tau'),
+                 ('partial_tau', 'partial tau'),
+                 ('stratified_tau', 'stratified tau'),
+                 ('combined_tau', 'tau of FLOPs + supernet'))
+SCORE_NAMES = {'top1': 'top-1', 'neg_ce': '-CE'}
+
+
+def _mean_sd(values: list) -> str:
+    import statistics
+    values = [v for v in values if v is not None and v == v]
+    if len(values) < 2:
+        return 'n/a'
+    return f'{statistics.mean(values):.3f} +- {statistics.stdev(values):.3f}'
+
+
 def seed_table(results: dict) -> list:
     """Markdown lines: per recipe with runs of two or more training seeds,
-    per BN mode, the mean and standard deviation of tau over the seeds
-    (empty when no recipe has a second seed)."""
-    import statistics
+    per scoring protocol (its own, then :data:`SEED_PROTOCOLS`), the mean
+    and standard deviation over the seeds of plain tau, the size-adjusted
+    measures and the combined ranker's tau (empty when no recipe has a
+    second seed)."""
     lines = []
     for name, e in results.items():
-        runs = {0: e}
-        runs.update((int(k), v) for k, v in e.get('seed_runs', {}).items())
-        if len(runs) < 2:
-            continue
-        for mode in BN_MODES:
-            rows = [(s, r['scores'][mode]) for s, r in sorted(runs.items())
-                    if 'top1' in r.get('scores', {}).get(mode, {})]
+        runs = seed_runs_of(e)
+        for mode, score, own in protocols_of(e):
+            rows = [(seed, r['scores'][mode][score]) for seed, r in
+                    runs.items()
+                    if score in r.get('scores', {}).get(mode, {})]
             if len(rows) < 2:
                 continue
-            cells = []
-            for score in SCORES:
-                taus = [row[score]['kendall_tau'] for _, row in rows]
-                cells.append(f'{statistics.mean(taus):.3f} +- '
-                             f'{statistics.stdev(taus):.3f}')
-            seeds = ', '.join(str(s) for s, _ in rows)
-            lines.append(f'| {name} | {mode} | {seeds} | {cells[0]} | '
-                         f'{cells[1]} |')
+            cells = [_mean_sd([row.get(key) for _, row in rows])
+                     for key, _ in SEED_MEASURES]
+            seeds = ', '.join(str(seed) for seed, _ in rows)
+            label = f'{mode}, {SCORE_NAMES[score]}' + (' (own)' if own
+                                                       else '')
+            lines.append(f'| {name} | {label} | {seeds} | '
+                         + ' | '.join(cells) + ' |')
     if not lines:
         return []
-    return ['', 'Over training seeds (mean +- standard deviation of tau):',
-            '', '| recipe | BN mode | seeds | tau (top-1) | tau (-CE) |',
-            '|' + '---|' * 5] + lines
+    return ['', 'Over training seeds (mean +- standard deviation over the '
+            'seeds; "own": the recipe\'s own protocol):', '',
+            '| recipe | BN mode, score | seeds | '
+            + ' | '.join(title for _, title in SEED_MEASURES) + ' |',
+            '|' + '---|' * (3 + len(SEED_MEASURES))] + lines
+
+
+def flops_comparison(results: dict, gt: dict, gt_key: str,
+                     refs: dict) -> list:
+    """Does a recipe beat FLOPs? Per recipe and protocol with at least
+    :data:`MIN_SEEDS` seeds whose score files are here, the supernet's
+    ranking and the combined ranker (supernet ranks + FLOPs ranks) against
+    FLOPs (:func:`nasbench_cvpr.evaluation.comparison.
+    difference_to_baseline`: standard errors over seeds and over codes),
+    and the mean residual tau as a fraction of its ceiling.
+
+    Returns:
+        One dict per recipe, protocol and ranker.
+    """
+    from nasbench_cvpr.evaluation import residual_tau
+    from nasbench_cvpr.evaluation.comparison import (combined_with_size,
+                                                     difference_to_baseline)
+    keys = list(gt)
+    truth = [gt[key][gt_key] for key in keys]
+    flops_map = flops_by_key(gt)
+    flops = [flops_map[key] for key in keys]
+    size_adjusted = refs.get('metrics', {}).get(gt_key, {}).get(
+        'size_adjusted') or {}
+    ceiling = ((size_adjusted.get('ceilings') or {}).get('residual_tau')
+               or {}).get('mean_tau')
+    out = []
+    for name, e in results.items():
+        for mode, score, own in protocols_of(e):
+            runs, seeds = [], []
+            for seed, r in seed_runs_of(e).items():
+                row = r.get('scores', {}).get(mode)
+                metrics = load_scores(row) if row else None
+                if metrics is None or any(key not in metrics for key in keys):
+                    continue
+                runs.append([metrics[key][score] for key in keys])
+                seeds.append(seed)
+            if len(runs) < MIN_SEEDS:
+                continue
+            rankers = dict(supernet=runs, combined=[
+                list(combined_with_size(r, flops)) for r in runs])
+            for ranker, lists in rankers.items():
+                diff = difference_to_baseline(lists, flops, truth)
+                residual = sum(residual_tau(r, truth, flops)
+                               for r in lists) / len(lists)
+                out.append(dict(
+                    recipe=name, bn_mode=mode, score=score, own=own,
+                    ranker=ranker, seeds=seeds, residual_tau=residual,
+                    residual_ceiling=ceiling,
+                    residual_fraction=(residual / ceiling
+                                       if ceiling else None), **diff))
+    return out
+
+
+def comparison_table(rows: list) -> list:
+    """Markdown lines of :func:`flops_comparison`, best mean tau first."""
+    if not rows:
+        return []
+    lines = ['', f'Against FLOPs (>= {MIN_SEEDS} seeds): mean tau - FLOPs '
+             'tau, its standard error over seeds and over codes (paired '
+             'bootstrap), and whether it beats FLOPs (difference > 2 x the '
+             'total error); residual tau as a fraction of its ceiling '
+             '(goal >= 0.5). "combined": supernet ranks + FLOPs ranks, a '
+             'ranker that uses the size proxy at scoring time.', '',
+             '| recipe | BN mode, score | ranker | seeds | tau | tau - FLOPs '
+             '| SE seeds | SE codes | beats FLOPs | residual tau | '
+             'residual / ceiling |', '|' + '---|' * 11]
+    for r in sorted(rows, key=lambda r: -r['mean_tau']):
+        label = f'{r["bn_mode"]}, {SCORE_NAMES[r["score"]]}' + (
+            ' (own)' if r['own'] else '')
+        fraction = r['residual_fraction']
+        lines.append(
+            f'| {r["recipe"]} | {label} | {r["ranker"]} | '
+            f'{len(r["seeds"])} | {r["mean_tau"]:.3f} | '
+            f'{r["mean_diff"]:+.3f} | {r["se_seeds"]:.3f} | '
+            f'{r["se_codes"]:.3f} | {"yes" if r["beats"] else "no"} | '
+            f'{r["residual_tau"]:.3f} | '
+            + ('n/a' if fraction is None else f'{fraction:.2f}') + ' |')
+    return lines
 
 
 def reference_beside(gt_path: str) -> str:
@@ -362,31 +522,44 @@ def reference_beside(gt_path: str) -> str:
 
 
 def markdown_table(results: dict, refs: dict, gt_key: str,
-                   gt_name: str = 'ground_truth.json') -> str:
-    """README table: tau, Pearson, tau - best proxy, tau / reliability.
+                   gt_name: str = 'ground_truth.json',
+                   comparison: Optional[list] = None) -> str:
+    """README tables: per run, tau, Pearson, tau - best proxy, tau /
+    reliability and residual tau; per recipe, the figures over seeds; and
+    the comparison with FLOPs.
 
     Args:
         results: ``results.json`` (ranked).
         refs: The ground truth's reference points.
         gt_key: Ranked metric of the ground truth.
         gt_name: The ground-truth file, named in the header.
+        comparison: :func:`flops_comparison` rows, if computed.
     """
     entry = refs.get('metrics', {}).get(gt_key, {})
     reliability = (entry.get('split_half') or {}).get('mean_tau')
     proxies = {n: m['kendall_tau']
                for n, m in entry.get('proxies', {}).items()}
     best = max(proxies, key=proxies.get) if proxies else None
+    ceiling = (((entry.get('size_adjusted') or {}).get('ceilings') or {})
+               .get('residual_tau') or {}).get('mean_tau')
     lines = [
         f'Ground truth: `{gt_key}` of `{gt_name}`, '
         f'{refs.get("num_seeds", "?")} seeds; '
         f'split-half reliability '
         + (f'{reliability:.3f}' if reliability is not None else 'n/a')
-        + (f'; best proxy {best} tau {proxies[best]:.3f}' if best else ''),
+        + (f'; best proxy {best} tau {proxies[best]:.3f}' if best else '')
+        + (f'; residual tau ceiling {ceiling:.3f}' if ceiling else ''),
         '',
         '| recipe | K x epochs | BN mode | tau (top-1) | Pearson | '
-        'tau - best proxy | tau / reliability | tau (-CE) | train s | '
-        'score s |', '|' + '---|' * 10
+        'tau - best proxy | tau / reliability | tau (-CE) | '
+        'residual tau (top-1) | residual tau (-CE) | train s | '
+        'score s |', '|' + '---|' * 12
     ]
+
+    def figure(row: dict, score: str, key: str) -> str:
+        value = row.get(score, {}).get(key)
+        return 'n/a' if value is None or value != value else f'{value:.3f}'
+
     for name, e in results.items():
         for mode, row in e.get('scores', {}).items():
             if 'top1' not in row:
@@ -401,6 +574,8 @@ def markdown_table(results: dict, refs: dict, gt_key: str,
                 f'| {name} | {budget} | {mode} | {tau:.3f} | '
                 f'{row["top1"]["pearson"]:.3f} | {gap} | {rel} | '
                 f'{row["neg_ce"]["kendall_tau"]:.3f} | '
+                f'{figure(row, "top1", "residual_tau")} | '
+                f'{figure(row, "neg_ce", "residual_tau")} | '
                 + (f'{train:.0f}' if train is not None else 'n/a') +
                 f' | {row["score_seconds"]:.0f} |')
     lines += ['', "Each recipe scored with its own protocol (the solution's "
@@ -418,6 +593,7 @@ def markdown_table(results: dict, refs: dict, gt_key: str,
         lines.append(f'| {name} | {own["bn_mode"]} | {own["score"]} | '
                      f'{tau:.3f} | {gap} |')
     lines += seed_table(results)
+    lines += comparison_table(comparison or [])
     return '\n'.join(lines) + '\n'
 
 
@@ -470,8 +646,12 @@ def main(argv=None) -> int:
     keep_score_files(results, out_dir)
     rank(results, gt, args.gt_key, out_dir)
     atomic_write_json(results_path, results)
+    comparison = flops_comparison(results, gt, args.gt_key, refs)
+    atomic_write_json(os.path.join(out_dir, 'flops_comparison.json'),
+                      comparison)
     table = markdown_table(results, refs, args.gt_key,
-                           os.path.relpath(os.path.abspath(args.gt), ROOT))
+                           os.path.relpath(os.path.abspath(args.gt), ROOT),
+                           comparison)
     atomic_write_text(os.path.join(out_dir, 'results.md'), table)
     print(table)
     return 0

@@ -769,10 +769,68 @@ def test_recipe_table_over_seeds(bench):
                              '2': dict(scores=dict(recalibrate=row(0.6)))}),
         fairnas=dict(k=5, epochs=2, scores=dict(recalibrate=row(0.4))))
     table = run_recipes.markdown_table(results, {}, 'ema_neg_ce')
-    assert '| spos | recalibrate | 0, 1, 2 | 0.600 +- 0.100 | ' \
-        '0.700 +- 0.100 |' in table
-    assert '| fairnas | recalibrate | 0' not in table  # one seed only
+    # figures the runs do not have (residual tau...) are n/a, not zeros
+    assert '| spos | recalibrate, top-1 | 0, 1, 2 | 0.600 +- 0.100 | ' \
+        'n/a |' in table
+    assert '| spos | recalibrate, -CE | 0, 1, 2 | 0.700 +- 0.100 |' in table
+    assert '| fairnas | recalibrate' not in table  # one seed only
     assert run_recipes.seed_table(dict(fairnas=results['fairnas'])) == []
+    # the recipe's own protocol comes first, marked, and is not repeated
+    results['spos']['own_protocol'] = dict(bn_mode='recalibrate',
+                                           score='top1')
+    lines = run_recipes.seed_table(dict(spos=results['spos']))
+    rows = [line for line in lines if line.startswith('| spos')]
+    assert rows[0].startswith('| spos | recalibrate, top-1 (own) | 0, 1, 2')
+    assert len(rows) == 2  # batch_stats has no runs here
+
+
+def test_recipes_judged_against_flops_over_seeds(bench, tmp_path,
+                                                 monkeypatch):
+    """Rows with 3 seeds are compared with FLOPs from their score files:
+    the supernet's ranking and the combined ranker, with standard errors
+    over seeds and codes; scores equal to the truth beat FLOPs."""
+    run_recipes = bench['run_recipes']
+    gt = json.load(open(os.path.join(BENCH, 'ground_truth.json')))
+    flops = run_recipes.flops_by_key(gt)
+    rng = __import__('numpy').random.default_rng(0)
+    rows = {}
+    for seed in (0, 1, 2):
+        path = tmp_path / f'scores{seed}.metrics.json'
+        path.write_text(json.dumps({k: dict(
+            top1=e['ema_neg_ce'] + float(rng.normal(0, 1e-3)),
+            neg_ce=float(flops[k])) for k, e in gt.items()}))
+        rows[seed] = dict(scores=dict(recalibrate=dict(file=str(path))))
+    results = dict(spos=dict(scores=rows[0]['scores'], seed_runs={
+        '1': rows[1], '2': rows[2]}))
+    refs = dict(metrics=dict(ema_neg_ce=dict(size_adjusted=dict(
+        ceilings=dict(residual_tau=dict(mean_tau=0.5))))))
+    comparison = run_recipes.flops_comparison(results, gt, 'ema_neg_ce',
+                                              refs)
+    by = {(r['score'], r['ranker']): r for r in comparison}
+    assert set(by) == {('top1', 'supernet'), ('top1', 'combined'),
+                       ('neg_ce', 'supernet'), ('neg_ce', 'combined')}
+    near_truth = by[('top1', 'supernet')]
+    assert near_truth['seeds'] == [0, 1, 2] and near_truth['beats']
+    assert near_truth['mean_tau'] > 0.9 and near_truth['residual_fraction'] \
+        == pytest.approx(near_truth['residual_tau'] / 0.5)
+    # -CE here is FLOPs itself: no difference, nothing beyond size
+    same = by[('neg_ce', 'supernet')]
+    assert same['mean_diff'] == pytest.approx(0.0)
+    assert not same['beats'] and same['residual_tau'] == 0.0
+    table = run_recipes.comparison_table(comparison)
+    assert table[5].startswith('| spos | recalibrate, top-1 | supernet | '
+                               '3 |') and '| yes |' in table[5]
+    # a third seed missing: no row
+    del results['spos']['seed_runs']['2']
+    assert run_recipes.flops_comparison(results, gt, 'ema_neg_ce', refs) \
+        == []
+
+
+def benchmark_codes(n):
+    """The first ``n`` codes of the benchmark (rankings count their FLOPs,
+    so a synthetic ground truth needs codes of the space)."""
+    archs = json.load(open(os.path.join(BENCH, 'archs.json')))
+    return [entry['arch'] for entry in list(archs.values())[:n]]
 
 
 def test_rank_keeps_the_figures_of_score_files_made_elsewhere(bench,
@@ -782,7 +840,8 @@ def test_rank_keeps_the_figures_of_score_files_made_elsewhere(bench,
     refuses to mix it with another one, and re-ranks the files that are
     there."""
     run_recipes = bench['run_recipes']
-    gt = {f'a{i}': dict(arch='x', ema_neg_ce=float(i)) for i in range(6)}
+    gt = {f'a{i}': dict(arch=code, ema_neg_ce=float(i))
+          for i, code in enumerate(benchmark_codes(6))}
     here = tmp_path / 'scores.metrics.json'
     here.write_text(json.dumps({k: dict(top1=-v['ema_neg_ce'],
                                         neg_ce=v['ema_neg_ce'])
@@ -805,7 +864,7 @@ def test_rank_keeps_the_figures_of_score_files_made_elsewhere(bench,
     assert ranked['neg_ce']['kendall_tau'] == pytest.approx(1.0)
     assert ranked['ground_truth'] == fingerprint
     # another ground truth: the missing file's figures cannot be re-ranked
-    other = dict(gt, a0=dict(arch='x', ema_neg_ce=9.0))
+    other = dict(gt, a0=dict(gt['a0'], ema_neg_ce=9.0))
     assert run_recipes.gt_fingerprint(other, 'ema_neg_ce') != fingerprint
     with pytest.raises(SystemExit, match='1 runs .* spos supernet;'):
         run_recipes.rank(results(), other, 'ema_neg_ce', str(tmp_path))
@@ -822,7 +881,8 @@ def test_ranked_score_files_are_kept_with_the_table(bench, tmp_path):
     work directory is gone, the copy ranks the run against a new ground
     truth."""
     run_recipes = bench['run_recipes']
-    gt = {f'a{i}': dict(arch='x', ema_neg_ce=float(i)) for i in range(6)}
+    gt = {f'a{i}': dict(arch=code, ema_neg_ce=float(i))
+          for i, code in enumerate(benchmark_codes(6))}
     work = tmp_path / 'work'
     work.mkdir()
     score_file = work / 'scores_recalibrate.metrics.json'
