@@ -14,7 +14,7 @@ GT = os.path.join(BENCH, 'ground_truth.json')
 LOG = os.path.join(BENCH, 'runs.jsonl')
 SCRIPTS = ('common', 'seed_protocol', 'standalone_train', 'make_archs',
            'make_ground_truth', 'reference_points', 'run_recipes',
-           'train_teacher', 'check_regeneration')
+           'train_teacher', 'check_regeneration', 'residual_design')
 
 
 @pytest.fixture(scope='module')
@@ -61,6 +61,64 @@ def test_committed_arch_set_is_the_default_output(bench, archs, space):
         assert len({space.parse(c)[stage] for c in codes}) >= 2
     other = bench['make_archs'].make_archs(num=20, seed=1)
     assert len(other) == 20 and other != archs
+
+
+def test_committed_matched_extension(bench, archs, space):
+    """archs_72.json is the documented command's output: the 48 codes, then
+    24 codes each within 3% of the FLOPs of the code it names, with other
+    stage depths."""
+    import math
+
+    from nasbench_cvpr.models.proxies import count_flops
+    with open(os.path.join(BENCH, 'archs_72.json')) as f:
+        extended = json.load(f)
+    assert bench['make_archs'].matched_archs(archs, 24) == extended
+    assert list(extended)[:48] == list(archs)
+    assert all(extended[k] == archs[k] for k in archs)
+    new = list(extended.items())[48:]
+    assert [k for k, _ in new] == [f'arch{i}' for i in range(49, 73)]
+    codes = [e['arch'] for e in extended.values()]
+    assert len(set(codes)) == 72
+
+    def log_flops(code):
+        return math.log(count_flops(space.decode(code)))
+
+    partners, other_depths = [], 0
+    for key, entry in new:
+        assert space.is_tied(entry['arch'])
+        base = archs[entry['matches']]['arch']
+        partners.append(entry['matches'])
+        assert abs(log_flops(entry['arch']) - log_flops(base)) <= 0.03
+        other_depths += space.parse(entry['arch'])[:4] != \
+            space.parse(base)[:4]
+    # the smallest codes have no equal-size partner of other depths
+    assert other_depths >= 20
+    assert len(set(partners)) == 24
+    assert 'arch1' not in partners and 'arch48' not in partners
+    with pytest.raises(ValueError, match='at most 46'):
+        bench['make_archs'].matched_archs(archs, 47)
+
+
+def test_residual_design_projections(bench):
+    design = bench['residual_design']
+    # every unordered pair of disjoint 2-seed halves of 4 seeds: 3
+    assert design.half_splits(4, 2) == [((0, 1), (2, 3)), ((0, 2), (1, 3)),
+                                        ((0, 3), (1, 2))]
+    assert len(design.half_splits(6, 1)) == 15
+    # exact Spearman-Brown data give back r1 and their own projections
+    import math
+    r1 = 0.4
+    taus = {h: 2 / math.pi * math.asin(h * r1 / (1 + (h - 1) * r1))
+            for h in (1, 2, 3)}
+    fit = design.spearman_brown(taus, [1, 4])
+    assert fit['r1'] == pytest.approx(r1, abs=1e-3)
+    assert fit['projected'][1] == pytest.approx(taus[1], abs=1e-3)
+    assert fit['projected'][4] > taus[3]
+    # 48 codes with 6 stored seeds: 8 seeds of 72 codes need 2 x 48 + 8 x 24
+    # runs
+    (cost,) = design.design_costs(6, 48, 100.0, [(72, 8)])
+    assert cost == dict(codes=72, seeds=8, new_runs=288,
+                        core_hours=pytest.approx(8.0))
 
 
 def fake_data(n_train=64, n_test=40):
