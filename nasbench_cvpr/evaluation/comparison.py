@@ -11,8 +11,9 @@ error. Two sources of error are counted:
   bootstrap over codes (the same resampled codes for every seed and for the
   baseline) gives the error of the seed-mean difference.
 
-Their root sum of squares is the total; a ranker beats the baseline when
-its mean difference exceeds twice the total.
+Their root sum of squares is the total. A ranker beats the baseline on
+the benchmark's codes when its mean difference exceeds twice the seeds'
+error, and beats it on the space when it exceeds twice the total.
 """
 import math
 from typing import Dict, Sequence
@@ -61,9 +62,9 @@ def difference_to_baseline(runs: Sequence[Sequence[float]],
 
     Returns:
         ``n_seeds``, ``mean_tau``, ``baseline_tau``, ``mean_diff``,
-        ``se_seeds`` (nan with one seed), ``se_codes``, ``se_total`` and
-        ``beats`` (``mean_diff > 2 * se_total``; False when the error is
-        unknown).
+        ``se_seeds`` (nan with one seed), ``se_codes``, ``se_total``,
+        ``beats_on_codes`` (``mean_diff > 2 * se_seeds``) and ``beats``
+        (``mean_diff > 2 * se_total``); False when the error is unknown.
 
     Raises:
         ValueError: With no runs or lists of different lengths.
@@ -92,5 +93,7 @@ def difference_to_baseline(runs: Sequence[Sequence[float]],
     return dict(n_seeds=len(runs), mean_tau=base_tau + mean_diff,
                 baseline_tau=base_tau, mean_diff=mean_diff,
                 se_seeds=se_seeds, se_codes=se_codes, se_total=se_total,
+                beats_on_codes=bool(not math.isnan(se_seeds)
+                                    and mean_diff > 2 * se_seeds),
                 beats=bool(not math.isnan(se_total)
                            and mean_diff > 2 * se_total))
