@@ -984,3 +984,17 @@ def test_shipped_recipe_table_names_a_ground_truth_it_was_ranked_on(bench):
             for row in runs.values()]
     assert len(rows) >= 27
     assert {row['ground_truth'] for row in rows} == {fingerprint}
+
+
+def test_concurrent_invocations_keep_each_others_entries(bench, tmp_path):
+    """Each invocation writes only its recipe's entry into the file as it is
+    now, so two running at once do not drop each other's runs."""
+    run_recipes = bench['run_recipes']
+    path = str(tmp_path / 'results.json')
+    run_recipes.save_entry(path, 'spos', dict(k=1))
+    # another invocation, started before, saves its own recipe
+    merged = run_recipes.save_entry(path, 'fairnas', dict(k=5))
+    assert merged == dict(spos=dict(k=1), fairnas=dict(k=5))
+    run_recipes.save_entry(path, 'spos', dict(k=1, epochs=8))
+    assert json.load(open(path)) == dict(spos=dict(k=1, epochs=8),
+                                         fairnas=dict(k=5))
