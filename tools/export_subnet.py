@@ -163,7 +163,7 @@ def main(argv=None) -> int:
             model.data_preprocessor, cfg.test_dataloader,
             settings.get('calib_dataloader'),
             settings.get('calib_num_images', DEFAULT_CALIB_NUM_IMAGES),
-            settings.get('calib_seed', 0), settings.get('batch_size'),
+            settings.get('calib_seed', 0),
             settings.get('calib_batch_size')).inputs()
     elif bn_mode == 'batch_stats':
         print('warning: scores with bn_mode batch_stats use per-batch '

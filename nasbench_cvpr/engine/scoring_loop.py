@@ -91,7 +91,10 @@ class SubnetScoringLoop(BaseLoop):
         calib_num_images: Images drawn deterministically for calibration.
         calib_seed: Seed of that draw (and of random transforms of the
             calibration pipeline, e.g. a training pipeline).
-        calib_batch_size: Calibration batch size (default: ``batch_size``).
+        calib_batch_size: Calibration batch size (default: the calibration
+            dataloader's ``batch_size``, else the evaluation dataloader's
+            configured one; never ``batch_size``, which only batches the
+            evaluation).
         calib_momentum: ``None``: reset the BN statistics, then take the
             cumulative average over the calibration batches; a number:
             update the supernet's statistics as a moving average with this
@@ -199,7 +202,6 @@ class SubnetScoringLoop(BaseLoop):
                                                 self.calib_cfg,
                                                 self.calib_num_images,
                                                 self.calib_seed,
-                                                self.batch_size,
                                                 self.calib_batch_size)
         scorer = SubnetScorer(supernet, eval_batches, calib_batches,
                               self.bn_mode, self.calib_momentum)

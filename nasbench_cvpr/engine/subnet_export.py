@@ -32,11 +32,16 @@ def calibration_batches(data_preprocessor: nn.Module,
                         calib_dataloader: Optional[dict] = None,
                         calib_num_images: int = DEFAULT_CALIB_NUM_IMAGES,
                         calib_seed: int = 0,
-                        batch_size: Optional[int] = None,
                         calib_batch_size: Optional[int] = None
                         ) -> List[Batch]:
     """The calibration batches of ``SubnetScoringLoop`` (same images, same
     batching), from its settings.
+
+    The batch size is part of the scoring protocol (recalibrated statistics
+    average per-batch variances), so it never follows the evaluation batch
+    size a command line may set: ``calib_batch_size``, else the calibration
+    dataloader's ``batch_size``, else the evaluation dataloader's configured
+    one.
 
     Args:
         data_preprocessor: The model's data preprocessor.
@@ -45,15 +50,22 @@ def calibration_batches(data_preprocessor: nn.Module,
             ``dataloader``).
         calib_num_images: Images drawn for calibration.
         calib_seed: Seed of the draw.
-        batch_size: Evaluation batch size (default: the evaluation
-            dataloader's).
-        calib_batch_size: Calibration batch size (default: ``batch_size``).
+        calib_batch_size: Calibration batch size (see above).
     """
-    batch_size = calib_batch_size or batch_size or dataloader.get(
-        'batch_size', DEFAULT_BATCH_SIZE)
+    batch_size = calibration_batch_size(dataloader, calib_dataloader,
+                                        calib_batch_size)
     return prepare_batches(data_preprocessor,
                            _dataset(calib_dataloader or dataloader),
                            batch_size, calib_num_images, calib_seed)
+
+
+def calibration_batch_size(dataloader: dict,
+                           calib_dataloader: Optional[dict] = None,
+                           calib_batch_size: Optional[int] = None) -> int:
+    """The protocol's calibration batch size (see
+    :func:`calibration_batches`)."""
+    return (calib_batch_size or (calib_dataloader or {}).get('batch_size')
+            or dataloader.get('batch_size', DEFAULT_BATCH_SIZE))
 
 
 @torch.no_grad()

@@ -172,6 +172,27 @@ def test_two_processes_equal_one(setup, one_process_scores):
     assert len(read_records(two + '.rank1.jsonl')) == 4
 
 
+def test_evaluation_batch_size_leaves_calibration_alone(setup,
+                                                       one_process_scores):
+    """--batch-size batches the evaluation only: the recalibrated
+    statistics (averaged per calibration batch) and so the scores stay the
+    protocol's."""
+    tmp, ckpt, arch_file = setup
+    other = str(tmp / 'batch24' / 'scores.json')
+    args = FAST[:-1] + ['24']
+    proc = run_eval([CONFIG, ckpt, '--arch-file', arch_file, '--out', other,
+                     '--work-dir', str(tmp / 'w5'), *args])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    one = json.load(open(one_process_scores.replace('.json',
+                                                    '.metrics.json')))
+    two = json.load(open(other.replace('.json', '.metrics.json')))
+    assert set(one) == set(two)
+    for key in one:
+        assert one[key]['top1'] == two[key]['top1']
+        assert one[key]['neg_ce'] == pytest.approx(two[key]['neg_ce'],
+                                                   abs=1e-5)
+
+
 def test_invalid_arch_file_clear_error(setup, tmp_path):
     _, ckpt, _ = setup
     bad = tmp_path / 'bad.json'

@@ -35,7 +35,7 @@ test_evaluator = val_evaluator
 scoring_cfg = dict(
     bn_mode='recalibrate',
     calib_dataloader=dict(
-        batch_size=250,
+        batch_size=200,
         dataset=dict(type=dataset_type, split='train', image_size=image_size,
                      noise_std=noise_std, pipeline=test_pipeline)),
     calib_num_images=500,

@@ -44,7 +44,7 @@ test_evaluator = val_evaluator
 scoring_cfg = dict(
     bn_mode='recalibrate',
     calib_dataloader=dict(
-        batch_size=500,
+        batch_size=1000,
         dataset=dict(type=dataset_type, data_root=data_root,
                      test_mode=False, pipeline=test_pipeline)),
     calib_num_images=2000,
