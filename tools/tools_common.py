@@ -39,6 +39,20 @@ def set_env_from_slurm(environ=os.environ) -> None:
     environ.setdefault('MASTER_PORT', '29500')
 
 
+def local_device_index(local_rank: int, device_count: int) -> int:
+    """The CUDA device of a process: its local rank modulo the devices it
+    sees (mmengine's rule). A cluster that shows each task only its own GPU
+    (``CUDA_VISIBLE_DEVICES`` per task) gives every rank device 0; one
+    that shows all GPUs of the node gives local rank i device i.
+
+    Raises:
+        ValueError: If no device is visible.
+    """
+    if device_count < 1:
+        raise ValueError('CUDA is available but no device is visible')
+    return local_rank % device_count
+
+
 def init_process_group(launcher: str = 'pytorch') -> str:
     """Start the default process group from the launcher's environment
     (torchrun's, or a Slurm task's); nccl with CUDA, gloo otherwise.
@@ -53,7 +67,8 @@ def init_process_group(launcher: str = 'pytorch') -> str:
     if launcher == 'slurm':
         set_env_from_slurm()
     if torch.cuda.is_available():
-        torch.cuda.set_device(int(os.environ['LOCAL_RANK']))
+        torch.cuda.set_device(local_device_index(
+            int(os.environ.get('LOCAL_RANK', 0)), torch.cuda.device_count()))
         backend = 'nccl'
     else:
         backend = 'gloo'
