@@ -3,7 +3,6 @@ import os
 import time
 from typing import Dict, List, Optional
 
-import torch.distributed as dist
 from mmengine.dist import barrier, get_dist_info
 from mmengine.model import is_model_wrapper
 from mmengine.runner.loops import BaseLoop
@@ -64,6 +63,48 @@ def records_path(out: str, rank: int) -> str:
     return f'{out}.rank{rank}.jsonl'
 
 
+def done_path(out: str, rank: int) -> str:
+    """Marker a process writes once its shard's records are complete."""
+    return f'{out}.rank{rank}.done'
+
+
+def wait_for_shards(out: str, world: int, poll_seconds: float,
+                    timeout: Optional[float], logger) -> None:
+    """Rank 0's wait for every other rank's :func:`done_path` marker.
+
+    Shards can finish hours apart on a large file, so the end of scoring
+    uses no collective: a barrier would abort the early ranks after the
+    process group's timeout (NCCL's default is 10 minutes) and the
+    launcher would kill the job before the merge. The markers live beside
+    the records, which rank 0 reads anyway, so they need the same shared
+    file system and nothing more. A rank that fails makes the launcher stop
+    the others, rank 0 included.
+
+    Args:
+        out: The output path.
+        world: Number of processes.
+        poll_seconds: Time between two looks.
+        timeout: Give up after this many seconds (None: wait as long as the
+            shards take).
+        logger: Where the wait is reported.
+
+    Raises:
+        TimeoutError: If ``timeout`` passes first, naming the ranks.
+    """
+    start = time.monotonic()
+    waiting = [r for r in range(1, world) if not os.path.exists(
+        done_path(out, r))]
+    if waiting:
+        logger.info(f'rank 0: shard done; waiting for ranks {waiting}')
+    while waiting:
+        if timeout is not None and time.monotonic() - start > timeout:
+            raise TimeoutError(f'ranks {waiting} did not finish their shards '
+                               f'of {out} within {timeout} s')
+        time.sleep(poll_seconds)
+        waiting = [r for r in waiting if not os.path.exists(
+            done_path(out, r))]
+
+
 @LOOPS.register_module()
 class SubnetScoringLoop(BaseLoop):
     """Score the codes of an arch file with a trained supernet.
@@ -71,8 +112,11 @@ class SubnetScoringLoop(BaseLoop):
     Per code: set the arch in place; set BN statistics per ``bn_mode``;
     evaluate top-1 and negative cross-entropy on fixed batches; restore the
     supernet's state. With N processes each scores a disjoint shard of the
-    codes (``keys[rank::N]``) and rank 0 merges. Results are appended per
-    code (see :class:`ResultStore`); ``resume`` skips finished keys.
+    codes (``keys[rank::N]``); when its shard is done a process writes a
+    marker and returns, and rank 0 merges once every marker is there (no
+    barrier at the end: shards may finish hours apart). Results are
+    appended per code (see :class:`ResultStore`); ``resume`` skips finished
+    keys.
 
     Writes ``out`` in the challenge format ``{key: {"arch", "acc"}}`` and
     ``<out>.metrics.json`` with every metric per key.
@@ -113,6 +157,12 @@ class SubnetScoringLoop(BaseLoop):
             codes: they are logged one line each and listed under
             ``"invalid"`` in ``out``. Without it such a file is refused
             before any code is scored.
+        merge_poll_seconds: With several processes, how often rank 0 looks
+            for the other shards' completion markers (see
+            :func:`wait_for_shards`; the end of scoring needs no
+            collective, so shards may finish any time apart).
+        merge_timeout: Seconds rank 0 waits for them (None: as long as the
+            shards take).
 
     Raises:
         ArchFileError: If the arch file cannot be read or (without
@@ -139,7 +189,9 @@ class SubnetScoringLoop(BaseLoop):
                  submit_normalize: Optional[str] = None,
                  resume: bool = False,
                  limit: Optional[int] = None,
-                 skip_invalid: bool = False) -> None:
+                 skip_invalid: bool = False,
+                 merge_poll_seconds: float = 5.0,
+                 merge_timeout: Optional[float] = None) -> None:
         # the dataloader stays a config: batches are prepared once, unsharded
         super().__init__(runner, _DummyLoader())
         if score not in SCORE_KEYS:
@@ -162,6 +214,8 @@ class SubnetScoringLoop(BaseLoop):
                                                        DEFAULT_BATCH_SIZE)
         self.score = score
         self.resume = resume
+        self.merge_poll_seconds = merge_poll_seconds
+        self.merge_timeout = merge_timeout
         if limit is not None and limit < 1:
             raise ValueError(f'limit must be >= 1, got {limit}')
         space = self._algorithm().supernet.space
@@ -190,6 +244,12 @@ class SubnetScoringLoop(BaseLoop):
         rank, world = get_dist_info()
         logger = self.runner.logger
         start = time.time()
+        if world > 1:
+            # a marker of an earlier run must not stand for this one: each
+            # rank removes its own before any rank can finish
+            if os.path.exists(done_path(self.out, rank)):
+                os.remove(done_path(self.out, rank))
+            barrier()
         preprocess = algorithm.data_preprocessor
         eval_batches = prepare_batches(preprocess,
                                        _loader_dataset(self.dataloader_cfg),
@@ -220,9 +280,14 @@ class SubnetScoringLoop(BaseLoop):
                 if bar is not None:
                     bar.update()
         store.close()
-        if world > 1:
-            barrier()
         results = {}
+        if world > 1:
+            if rank != 0:
+                atomic_write_json(done_path(self.out, rank),
+                                  dict(rank=rank, codes=len(shard)))
+                return results
+            wait_for_shards(self.out, world, self.merge_poll_seconds,
+                            self.merge_timeout, logger)
         if rank == 0:
             records = merge_records(
                 records_path(self.out, r) for r in range(world))
@@ -240,10 +305,10 @@ class SubnetScoringLoop(BaseLoop):
                 scores[INVALID_KEY] = [e.as_record() for e in self.errors]
             atomic_write_json(self.out, scores)
             atomic_write_json(sidecar_path(self.out), results)
+            for r in range(1, world):
+                os.remove(done_path(self.out, r))
             logger.info(f'wrote {len(results)} scores to {self.out} '
                         f'({time.time() - start:.1f} s)')
-        if world > 1:
-            barrier()
         return results
 
 

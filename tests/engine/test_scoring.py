@@ -193,6 +193,38 @@ def test_evaluation_batch_size_leaves_calibration_alone(setup,
                                                    abs=1e-5)
 
 
+def test_shards_finishing_apart_beyond_the_timeout(setup,
+                                                   one_process_scores):
+    """Rank 1 leaves while rank 0 still scores, longer than the process
+    group's timeout (2 s): the merge needs no barrier, so both succeed and
+    the merged file equals one process's."""
+    tmp, ckpt, arch_file = setup
+    out = str(tmp / 'late' / 'scores.json')
+    env = dict(os.environ, PG_TIMEOUT='2', EXIT_DIR=str(tmp))
+    proc = subprocess.run(
+        [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
+         '--master_port=29623',
+         os.path.join(ROOT, 'tests', 'engine', 'late_rank_driver.py'),
+         CONFIG, ckpt, '--arch-file', arch_file, '--out', out, '--work-dir',
+         str(tmp / 'w6'), '--launcher', 'pytorch', *FAST],
+        capture_output=True, text=True, cwd=ROOT, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert open(one_process_scores, 'rb').read() == open(out, 'rb').read()
+    assert not os.path.exists(out + '.rank1.done')  # markers cleaned up
+
+
+def test_rank0_wait_for_shards_times_out_naming_ranks(tmp_path):
+    from mmengine.logging import MMLogger
+
+    from nasbench_cvpr.engine.scoring_loop import done_path, wait_for_shards
+    out = str(tmp_path / 'scores.json')
+    open(done_path(out, 1), 'w').close()
+    logger = MMLogger.get_instance('wait_test')
+    wait_for_shards(out, 2, 0.01, None, logger)  # rank 1 is done
+    with pytest.raises(TimeoutError, match=r'ranks \[2, 3\]'):
+        wait_for_shards(out, 4, 0.01, 0.0, logger)
+
+
 def test_invalid_arch_file_clear_error(setup, tmp_path):
     _, ckpt, _ = setup
     bad = tmp_path / 'bad.json'
