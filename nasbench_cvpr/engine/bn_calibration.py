@@ -122,6 +122,14 @@ def recalibrate(model: nn.Module, batches: Iterable[Tensor],
         bn.momentum = momentum
     train_mode = model.train if train_mode is None else train_mode
     train_mode(True)
-    for inputs in batches:
+    for count, inputs in enumerate(batches, 1):
+        if momentum is None:
+            # the cumulative average's factor 1 / n as a Python number, the
+            # value BN would compute from num_batches_tracked: reading that
+            # counter would wait for the device once per layer and batch
+            for bn in bns:
+                bn.momentum = 1.0 / count
         model(inputs)
+    for bn in bns:
+        bn.momentum = momentum
     train_mode(was_training)

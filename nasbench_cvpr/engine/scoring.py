@@ -180,14 +180,27 @@ def prepare_batches(data_preprocessor: nn.Module, dataset_cfg: dict,
 
 @torch.no_grad()
 def evaluate(model: nn.Module, batches: Iterable[Batch]) -> Dict[str, float]:
-    """Top-1 accuracy and negative mean cross-entropy on ``batches``."""
-    correct, loss, count = 0, 0.0, 0
+    """Top-1 accuracy and negative mean cross-entropy on ``batches``.
+
+    Both sums stay on the model's device until the end (one host sync per
+    call, not two per batch); the loss is summed in float64, as a Python
+    float would, so the result does not depend on where it is summed.
+    """
+    correct = loss = None
+    count = 0
     for inputs, labels in batches:
         logits = model(inputs)
-        correct += int((logits.argmax(1) == labels).sum())
-        loss += float(F.cross_entropy(logits, labels, reduction='sum'))
+        hits = (logits.argmax(1) == labels).sum()
+        batch_loss = F.cross_entropy(logits, labels,
+                                     reduction='sum').double()
+        correct = hits if correct is None else correct + hits
+        loss = batch_loss if loss is None else loss + batch_loss
         count += labels.numel()
-    return dict(top1=correct / count, neg_ce=-loss / count)
+    if correct is None:
+        raise ValueError('evaluate needs at least one batch')
+    total_correct, total_loss = torch.stack(
+        [correct.double(), loss]).tolist()
+    return dict(top1=total_correct / count, neg_ce=-total_loss / count)
 
 
 class SubnetScorer:

@@ -1,3 +1,4 @@
+import contextlib
 import json
 import os
 import random
@@ -69,6 +70,49 @@ def test_recalibrate_equals_exported_net_with_population_stats(trained,
     expected = evaluate(net.eval(), evals)
     assert got['top1'] == expected['top1']
     assert abs(got['neg_ce'] - expected['neg_ce']) < 1e-5
+
+
+@contextlib.contextmanager
+def counted_host_syncs():
+    """Count reads of tensor values by the host (``item``, ``tolist``,
+    ``float()``, ``int()``, ``bool()``): each waits for the device."""
+    calls = []
+    originals = {name: getattr(torch.Tensor, name) for name in
+                 ('item', 'tolist', '__float__', '__int__', '__bool__')}
+
+    def counting(name):
+        def wrapper(self, *args, **kwargs):
+            calls.append(name)
+            return originals[name](self, *args, **kwargs)
+        return wrapper
+
+    try:
+        for name in originals:
+            setattr(torch.Tensor, name, counting(name))
+        yield calls
+    finally:
+        for name, original in originals.items():
+            setattr(torch.Tensor, name, original)
+
+
+@pytest.mark.parametrize('bn_mode,momentum', [
+    ('supernet', None), ('recalibrate', None), ('recalibrate', 0.1),
+    ('batch_stats', None)])
+def test_one_host_sync_per_code(trained, tiny_space, bn_mode, momentum):
+    """Scoring a code reads one tensor back (its two sums), whatever the
+    number of evaluation and calibration batches and BN layers."""
+    code = tiny_space.sample(random.Random(5))
+    reference = SubnetScorer(trained, batches(tiny_space, 4),
+                             batches(tiny_space, 3, 1), bn_mode,
+                             momentum).score(code)
+    scorer = SubnetScorer(trained, batches(tiny_space, 4),
+                          batches(tiny_space, 3, 1), bn_mode, momentum)
+    with scorer.session():
+        scorer.score(tiny_space.sample(random.Random(6)))  # pins, caches
+        with counted_host_syncs() as calls:
+            got = scorer.score(code)
+    assert calls == ['tolist']
+    assert got == reference
 
 
 def test_recalibrate_needs_batches(trained, tiny_space):
