@@ -25,6 +25,8 @@ class NASRunner(Runner):
       a crafted file cannot run code; a file containing anything else is
       refused with :class:`CheckpointError` naming the file and the type.
       This also makes mmengine's ``resume`` work on torch >= 2.6.
+    * Training logs its effective total batch, learning rate and
+      iterations per epoch (:class:`~.scale_report.TrainingScaleHook`).
     * The state dict must fill the whole model, shapes included, with no
       tensor left over; otherwise :class:`CheckpointMismatchError` gives the
       count of matched tensors. A config sets ``allow_partial_load = True``
@@ -33,6 +35,14 @@ class NASRunner(Runner):
     """
 
     _resuming = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # every training run reports its effective batch, lr and epoch
+        # length, whatever hooks its config lists
+        from .scale_report import TrainingScaleHook
+        if not any(isinstance(h, TrainingScaleHook) for h in self.hooks):
+            self.register_hook(TrainingScaleHook())
 
     def resume(self, filename: str, *args, **kwargs) -> None:
         """mmengine's ``resume``; the checkpoint must fit completely."""

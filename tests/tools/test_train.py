@@ -2,6 +2,7 @@
 cleanly."""
 import glob
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -104,6 +105,10 @@ def test_dist_train_sh_runs_on_cpu(tmp_path):
                           env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert glob.glob(str(tmp_path / 'epoch_1.pth'))
+    # the effective scale of the run, logged as it starts
+    assert re.search(r'training scale: 2 process\(es\) x \d+ images = total '
+                     r'batch \d+, lr [\d.e-]+, \d+ iterations per epoch',
+                     proc.stdout + proc.stderr)
 
 
 @pytest.fixture
@@ -184,6 +189,8 @@ def test_auto_scale_lr_scales_by_total_batch(tmp_path):
     from nasbench_cvpr.registry import RUNNERS
     cfg.setdefault('runner_type', 'NASRunner')
     runner = RUNNERS.build(cfg)
+    from nasbench_cvpr.engine.scale_report import TrainingScaleHook
+    assert sum(isinstance(h, TrainingScaleHook) for h in runner.hooks) == 1
     wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
     runner.scale_lr(wrapper, runner.auto_scale_lr)  # as Runner.train does
     base_lr = plain.optim_wrapper.optimizer.lr
