@@ -2,7 +2,7 @@
 import random
 from contextlib import contextmanager
 from typing import (Dict, Iterable, Iterator, List, Optional, Sequence,
-                    Tuple)
+                    Tuple, Union)
 
 import torch
 import torch.nn.functional as F
@@ -78,6 +78,37 @@ class PreparedBatches(Sequence[Batch]):
         normalised at a time)."""
         return PreparedInputs(self)
 
+    def keep_near(self, device: Union[str, torch.device],
+                  max_fraction: float = 0.5) -> str:
+        """Keep the stacked batches where reading them costs least.
+
+        Every scored code reads every batch again: 50,000 ImageNet images
+        are 7.5 GB of uint8 per code. On a CUDA device they are moved there
+        once when they take at most ``max_fraction`` of its free memory, and
+        put in pinned host memory otherwise (copied without blocking); on
+        the CPU nothing changes.
+
+        Args:
+            device: The model's device.
+            max_fraction: Largest share of the device's free memory the
+                batches may take.
+
+        Returns:
+            ``'device'``, ``'pinned'`` or ``'host'`` (where they are now).
+        """
+        device = torch.device(device)
+        if device.type != 'cuda' or not torch.cuda.is_available():
+            return 'host'
+        free, _ = torch.cuda.mem_get_info(device)
+        where = batch_placement(self.nbytes(), free, max_fraction)
+        for batch in self.raw:
+            if 'labels' not in batch:  # per-image lists: left as they are
+                continue
+            for key in ('inputs', 'labels'):
+                batch[key] = batch[key].to(device) if where == 'device' \
+                    else batch[key].pin_memory()
+        return where
+
     def nbytes(self) -> int:
         """Bytes held by the kept images."""
         total = 0
@@ -86,6 +117,17 @@ class PreparedBatches(Sequence[Batch]):
             for item in [items] if isinstance(items, Tensor) else items:
                 total += item.numel() * item.element_size()
         return total
+
+
+def batch_placement(nbytes: int, free_bytes: int,
+                    max_fraction: float = 0.5) -> str:
+    """``'device'`` if ``nbytes`` fit in ``max_fraction`` of a device's
+    ``free_bytes``, else ``'pinned'`` (see :meth:`PreparedBatches.keep_near`).
+    """
+    if not 0 < max_fraction <= 1:
+        raise ValueError(f'max_fraction must be in (0, 1], got '
+                         f'{max_fraction}')
+    return 'device' if nbytes <= max_fraction * free_bytes else 'pinned'
 
 
 def _reads_stacked_batches(data_preprocessor: nn.Module) -> bool:

@@ -263,6 +263,14 @@ class SubnetScoringLoop(BaseLoop):
                                                 self.calib_num_images,
                                                 self.calib_seed,
                                                 self.calib_batch_size)
+        device = next(supernet.parameters()).device
+        for name, prepared in (('evaluation', eval_batches),
+                               ('calibration', calib_batches)):
+            if prepared:
+                where = prepared.keep_near(device)
+                if where != 'host':
+                    logger.info(f'{name} batches ({prepared.nbytes() / 1e9:.2f}'
+                                f' GB) kept in {where} memory')
         scorer = SubnetScorer(supernet, eval_batches, calib_batches,
                               self.bn_mode, self.calib_momentum)
         keys = list(self.codes)

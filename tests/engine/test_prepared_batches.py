@@ -96,3 +96,31 @@ def test_scores_identical_to_float32_batches(tiny_space):
 
 def test_mmap_threshold_can_be_pinned_here():
     assert fix_mmap_threshold() is True
+
+
+def test_placement_rule():
+    from nasbench_cvpr.engine.scoring import batch_placement
+    assert batch_placement(5, 10) == 'device'
+    assert batch_placement(6, 10) == 'pinned'
+    assert batch_placement(6, 10, max_fraction=0.6) == 'device'
+    import pytest
+    with pytest.raises(ValueError, match='max_fraction'):
+        batch_placement(1, 10, 0)
+
+
+def test_kept_where_reading_costs_least(monkeypatch):
+    prepared = PreparedBatches(preprocessor(), raw_batches())
+    before = [prepared[i] for i in range(len(prepared))]
+    assert prepared.keep_near('cpu') == 'host'
+    # a CUDA device too full for them: pinned host memory (mocked here)
+    pinned = []
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    monkeypatch.setattr(torch.cuda, 'mem_get_info',
+                        lambda device: (prepared.nbytes(), 10 ** 12))
+    monkeypatch.setattr(torch.Tensor, 'pin_memory',
+                        lambda self: pinned.append(self) or self)
+    assert prepared.keep_near('cuda:0') == 'pinned'
+    assert len(pinned) == 2 * len(prepared)  # images and labels
+    after = [prepared[i] for i in range(len(prepared))]
+    assert all(torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+               for a, b in zip(before, after))
