@@ -16,7 +16,11 @@ def run_script(name: str, args: list, monkeypatch, capsys) -> str:
     monkeypatch.setattr(sys, 'argv', [name] + args)
     # the scripts put benchmarks/ on the path: undone after the test
     monkeypatch.setattr(sys, 'path', list(sys.path))
-    runpy.run_path(str(BENCHMARKS / name), run_name='__main__')
+    try:
+        runpy.run_path(str(BENCHMARKS / name), run_name='__main__')
+    except SystemExit as e:  # scripts that end with sys.exit(main())
+        if e.code:
+            raise
     return capsys.readouterr().out
 
 
@@ -75,3 +79,23 @@ def test_trainer_speed_prints_both_ratios(monkeypatch, capsys):
     # the dense path changes the logits by float rounding at most
     row = next(line for line in out.splitlines() if line.startswith('arch1'))
     assert float(row.split()[-1]) < 1e-4, row
+
+
+def test_scoring_throughput_model_and_one_sync_per_code(monkeypatch, capsys):
+    codes = BENCHMARKS.parent / 'tests' / 'data' / 'cvpr22_first200.json'
+    out = run_script('scoring_throughput.py',
+                     ['--arch-file', str(codes), '--gpus', '8',
+                      '--measure-syncs'], monkeypatch, capsys)
+    hours = {m.group(1): float(m.group(2)) for m in re.finditer(
+        r'^hours (before|after \(resident[^:]*|after, with bf16[^:]*): '
+        r'(\d+\.\d+)$', out, re.M)}
+    assert len(hours) == 3, out
+    before, after, bf16 = hours.values()
+    assert before > after > bf16 > 0
+    assert 'host syncs per scored code (measured on this CPU): 1\n' in out
+    # twice the GPUs, half the hours
+    out16 = run_script('scoring_throughput.py',
+                       ['--arch-file', str(codes), '--gpus', '16'],
+                       monkeypatch, capsys)
+    assert float(re.search(r'^hours before: (\S+)$', out16, re.M).group(1)) \
+        == pytest.approx(before / 2, abs=0.01)

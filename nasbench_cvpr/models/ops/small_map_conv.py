@@ -109,23 +109,25 @@ def _plan(height: int, width: int, kernel: Tuple[int, int],
         return None
     index = index[:, seen].contiguous()
     all_seen = len(seen) == height * width
+    # a lone tap as a Python int: read once here, not on every call
+    single_tap = int(index) if index.numel() == 1 else None
     return (index, out_h, out_w, None if all_seen else torch.tensor(seen),
-            bool((index == zero_tap).any()))
+            bool((index == zero_tap).any()), single_tap)
 
 
 def _dense_conv2d(x: Tensor, weight: Tensor, bias: Optional[Tensor],
                   plan: tuple) -> Tensor:
     n, c_in, h, w = x.shape
     c_out, _, kh, kw = weight.shape
-    index, out_h, out_w, seen, needs_zero = plan
+    index, out_h, out_w, seen, needs_zero, single_tap = plan
     # position-major rows, the order of a channels-last map
     flat = x.permute(0, 2, 3, 1).reshape(n, h * w, c_in)
     if seen is not None:
         flat = flat.index_select(1, seen)
     flat = flat.reshape(n, -1)
     taps = weight.reshape(c_out, c_in, kh * kw)
-    if index.numel() == 1:  # one output sees one input through one tap
-        matrix = taps[:, :, int(index)]
+    if single_tap is not None:  # one output sees one input via one tap
+        matrix = taps[:, :, single_tap]
     else:
         taps = taps.permute(2, 0, 1)  # (tap, c_out, c_in)
         if needs_zero:
