@@ -62,7 +62,6 @@ reaches a training process.
 import argparse
 import contextlib
 import json
-import math
 import os
 import subprocess
 import sys
@@ -296,19 +295,14 @@ def score_figures(predicted: list, truth: list, flops: list) -> dict:
     """The figures of one score list: Kendall tau, Pearson, the
     size-adjusted measures (``nasbench_cvpr.evaluation.size_adjusted``) and
     the tau of the combined ranker (supernet ranks + FLOPs ranks)."""
-    from nasbench_cvpr.evaluation import (partial_tau, ranking_metrics,
-                                          residual_tau, size_adjusted_metrics)
+    from nasbench_cvpr.evaluation import (ranking_metrics,
+                                          size_adjusted_metrics)
     from nasbench_cvpr.evaluation.comparison import combined_with_size
     m = ranking_metrics(predicted, truth, topk=())
     figures = dict(kendall_tau=m['kendall_tau'], pearson=m['pearson'],
                    n=m['n'])
-    if len(truth) >= 2 * NUM_STRATA:
-        figures.update(size_adjusted_metrics(predicted, truth, flops,
-                                             NUM_STRATA))
-    else:  # too few codes for the strata (small test tables)
-        figures.update(residual_tau=residual_tau(predicted, truth, flops),
-                       partial_tau=partial_tau(predicted, truth, flops),
-                       stratified_tau=math.nan)
+    figures.update(size_adjusted_metrics(predicted, truth, flops,
+                                         NUM_STRATA))
     figures['combined_tau'] = ranking_metrics(
         combined_with_size(predicted, flops), truth, topk=())['kendall_tau']
     return figures

@@ -187,8 +187,12 @@ def size_adjusted_metrics(pred: Sequence[float], gt: Sequence[float],
         fit: Residual fit of :func:`residual_tau`.
 
     Returns:
-        ``{"residual_tau", "partial_tau", "stratified_tau"}``.
+        ``{"residual_tau", "partial_tau", "stratified_tau"}``; the
+        stratified tau is nan when there are fewer than 2 archs per
+        stratum.
     """
+    enough = len(gt) >= 2 * num_strata
     return dict(residual_tau=residual_tau(pred, gt, flops, fit),
                 partial_tau=partial_tau(pred, gt, flops),
-                stratified_tau=stratified_tau(pred, gt, flops, num_strata))
+                stratified_tau=stratified_tau(pred, gt, flops, num_strata)
+                if enough else math.nan)

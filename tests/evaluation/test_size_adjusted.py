@@ -130,3 +130,10 @@ def test_all_three_together():
                      partial_tau=partial_tau(pred, gt, flops),
                      stratified_tau=stratified_tau(pred, gt, flops, 3))
     assert all(0.5 < v <= 1 for v in m.values())
+
+
+def test_too_few_archs_for_the_strata():
+    m = size_adjusted_metrics([1, 3, 2, 4, 6], [1, 3, 2, 5, 4],
+                              [1, 2, 3, 4, 5], num_strata=4)
+    assert math.isnan(m['stratified_tau'])
+    assert not math.isnan(m['residual_tau'])

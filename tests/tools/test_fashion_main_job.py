@@ -55,10 +55,14 @@ def test_train_score_rank(tmp_path):
         assert 0.0 <= metrics[k]['top1'] <= 100.0
     # a ground truth in the benchmark's format: the ranking tool reads it
     gt = tmp_path / 'gt.json'
-    gt.write_text(json.dumps({k: dict(arch=archs[k]['arch'],
-                                      ema_neg_ce=-0.3 - 0.01 * i)
-                              for i, k in enumerate(keys)}))
+    # (not in size order, so something is left beyond size)
+    gt.write_text(json.dumps({k: dict(arch=archs[k]['arch'], ema_neg_ce=v)
+                              for k, v in zip(keys, [-0.35, -0.30, -0.32,
+                                                     -0.28])}))
     proc = run('tools/analyze_ranking.py', scores, gt, '--gt-key',
-               'ema_neg_ce')
+               'ema_neg_ce', '--config', CONFIG)
     assert re.search(r'^matched: 4 ', proc.stdout, re.M)
     assert re.search(r'^kendall_tau: -?[0-9.]+$', proc.stdout, re.M)
+    # beyond size: 4 codes are too few for 4 FLOPs strata
+    assert re.search(r'^residual_tau: -?[0-9.]+$', proc.stdout, re.M)
+    assert re.search(r'^stratified_tau: nan$', proc.stdout, re.M)
