@@ -32,7 +32,6 @@ this CPU and counts its host syncs (``Tensor.item``, ``tolist``,
 ``float()``, ``int()``, ``bool()``).
 """
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -85,29 +84,6 @@ def hours(costs: dict, args: argparse.Namespace, after: bool,
     return total / args.gpus / 3600
 
 
-@contextlib.contextmanager
-def counted_syncs():
-    """Count host reads of tensor values while the body runs."""
-    import torch
-    calls = []
-    names = ('item', 'tolist', '__float__', '__int__', '__bool__')
-    originals = {n: getattr(torch.Tensor, n) for n in names}
-
-    def counting(name):
-        def wrapper(self, *a, **kw):
-            calls.append(name)
-            return originals[name](self, *a, **kw)
-        return wrapper
-
-    try:
-        for n in names:
-            setattr(torch.Tensor, n, counting(n))
-        yield calls
-    finally:
-        for n, f in originals.items():
-            setattr(torch.Tensor, n, f)
-
-
 def measured_syncs(eval_batches: int = 4, calib_batches: int = 3) -> int:
     """Host syncs of scoring one code (recalibrated) on a small supernet."""
     import torch
@@ -115,6 +91,7 @@ def measured_syncs(eval_batches: int = 4, calib_batches: int = 3) -> int:
     from nasbench_cvpr.engine import SubnetScorer
     from nasbench_cvpr.models import ResNetSupernet
     from nasbench_cvpr.spaces import build_space
+    from nasbench_cvpr.utils.host_syncs import count_host_syncs
     space = build_space(dict(type='ResNet48Space', base_channels=(8, 16, 16,
                                                                   32),
                              max_depths=(2, 2, 2, 2), num_classes=10,
@@ -131,7 +108,7 @@ def measured_syncs(eval_batches: int = 4, calib_batches: int = 3) -> int:
     rng = random.Random(0)
     with scorer.session():
         scorer.score(space.sample(rng))
-        with counted_syncs() as calls:
+        with count_host_syncs() as calls:
             scorer.score(space.sample(rng))
     return len(calls)
 

@@ -1,4 +1,3 @@
-import contextlib
 import json
 import os
 import random
@@ -11,6 +10,7 @@ import torch
 from nasbench_cvpr.engine import SubnetScorer, evaluate
 from nasbench_cvpr.engine.result_store import ResultStore, read_records
 from nasbench_cvpr.models import ResNetSupernet, export_subnet
+from nasbench_cvpr.utils.host_syncs import count_host_syncs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 CONFIG = os.path.join(ROOT, 'configs', 'supernet', 'demo_spos_digits.py')
@@ -72,29 +72,6 @@ def test_recalibrate_equals_exported_net_with_population_stats(trained,
     assert abs(got['neg_ce'] - expected['neg_ce']) < 1e-5
 
 
-@contextlib.contextmanager
-def counted_host_syncs():
-    """Count reads of tensor values by the host (``item``, ``tolist``,
-    ``float()``, ``int()``, ``bool()``): each waits for the device."""
-    calls = []
-    originals = {name: getattr(torch.Tensor, name) for name in
-                 ('item', 'tolist', '__float__', '__int__', '__bool__')}
-
-    def counting(name):
-        def wrapper(self, *args, **kwargs):
-            calls.append(name)
-            return originals[name](self, *args, **kwargs)
-        return wrapper
-
-    try:
-        for name in originals:
-            setattr(torch.Tensor, name, counting(name))
-        yield calls
-    finally:
-        for name, original in originals.items():
-            setattr(torch.Tensor, name, original)
-
-
 @pytest.mark.parametrize('bn_mode,momentum', [
     ('supernet', None), ('recalibrate', None), ('recalibrate', 0.1),
     ('batch_stats', None)])
@@ -109,7 +86,7 @@ def test_one_host_sync_per_code(trained, tiny_space, bn_mode, momentum):
                           batches(tiny_space, 3, 1), bn_mode, momentum)
     with scorer.session():
         scorer.score(tiny_space.sample(random.Random(6)))  # pins, caches
-        with counted_host_syncs() as calls:
+        with count_host_syncs() as calls:
             got = scorer.score(code)
     assert calls == ['tolist']
     assert got == reference
