@@ -76,11 +76,14 @@ def shrink(model_cfg, tmp_path):
                              dict(start_epoch=1, ranges={})]
     if model_cfg.get('num_subnets'):
         model_cfg['num_subnets'] = min(model_cfg['num_subnets'], 3)
-    distiller = model_cfg.get('distiller') or {}
-    if distiller.get('type') == 'NSASDistiller':  # wraps the subnets' one
-        distiller = distiller.get('base') or {}
-    if distiller.get('min_hamming'):  # 33 fits 52-character codes only
-        distiller['min_hamming'] = 4
+    # NSAS and rank-loss distillers wrap the subnets' own one ("base")
+    chain = [model_cfg.get('distiller') or {}]
+    while isinstance(chain[-1].get('base'), dict):
+        chain.append(chain[-1]['base'])
+    for distiller in chain:
+        if distiller.get('min_hamming'):  # 33 fits 52-character codes only
+            distiller['min_hamming'] = 4
+    distiller = chain[-1]
     if distiller.get('type') == 'FixedTeacherDistiller':
         from nasbench_cvpr.models import StandaloneResNet
         from nasbench_cvpr.spaces import build_space
