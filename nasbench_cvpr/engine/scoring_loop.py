@@ -1,7 +1,7 @@
 """A Runner test loop that scores every code of an arch file."""
 import os
 import time
-from typing import Dict, List, Optional
+from typing import Dict, Optional
 
 from mmengine.dist import barrier, get_dist_info
 from mmengine.model import is_model_wrapper

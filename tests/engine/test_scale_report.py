@@ -1,7 +1,5 @@
 from types import SimpleNamespace
 
-import pytest
-
 from nasbench_cvpr.engine.scale_report import TrainingScaleHook, scale_lines
 
 
