@@ -21,9 +21,9 @@ throughput. On top of the arithmetic the model counts what a GPU waits for:
 * **after**: batches kept on the device when they fit in half of
   ``--device-gb`` (else copied from pinned memory at ``--pinned-gbps``,
   overlapped with compute); one sync per code; and, with
-  ``--bf16-speedup``, bf16 autocast's speed-up of the dense arithmetic
-  (bf16 autocast is not implemented yet: the column shows what it would
-  add).
+  ``--bf16-speedup``, the speed-up of the dense arithmetic under bf16
+  autocast (``scoring_cfg.autocast='bf16'``; the factor is an argument,
+  not a measurement).
 
 The figures are a model, not a measurement on a GPU; the device numbers are
 arguments (defaults: an A100-class card's fp32 peak of 19.5 TFLOPS, PCIe 4

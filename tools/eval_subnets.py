@@ -6,7 +6,8 @@ Usage::
         [--resume] [--skip-invalid]
         [--bn-mode supernet|recalibrate|batch_stats] [--score top1|neg_ce]
         [--calib-num-images N] [--eval-num-images N]
-        [--batch-size N] [--limit N] [--cfg-options k=v ...] [--launcher none|pytorch|slurm]
+        [--batch-size N] [--limit N] [--autocast bf16] [--cfg-options k=v ...]
+        [--launcher none|pytorch|slurm]
 
 Runs :class:`SubnetScoringLoop` as the Runner's test loop. Defaults come from
 the config's ``scoring_cfg`` (dict of the loop's arguments) and the options
@@ -48,6 +49,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--calib-num-images', type=int)
     parser.add_argument('--eval-num-images', type=int)
     parser.add_argument('--batch-size', type=int)
+    parser.add_argument('--autocast', choices=['bf16'], default=None,
+                        help='score under bf16 autocast (scores change)')
     parser.add_argument('--limit', type=int,
                         help='score only the first N codes of the file')
     parser.add_argument('--work-dir')
@@ -80,7 +83,7 @@ def main(argv=None) -> int:
                 out=args.out, resume=args.resume,
                 skip_invalid=args.skip_invalid)
     for key in ('bn_mode', 'score', 'calib_num_images', 'eval_num_images',
-                'batch_size', 'limit'):
+                'batch_size', 'limit', 'autocast'):
         if getattr(args, key) is not None:
             loop[key] = getattr(args, key)
     cfg.test_cfg = loop

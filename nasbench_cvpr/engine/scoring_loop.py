@@ -14,7 +14,8 @@ from ..spaces import (INVALID_KEY, ArchFileError, describe_error,
 from ..utils import atomic_write_json
 from .bn_calibration import check_calib_momentum
 from .result_store import ResultStore, merge_records
-from .scoring import SCORE_KEYS, SubnetScorer, prepare_batches
+from .scoring import (AUTOCAST_MODES, SCORE_KEYS, SubnetScorer,
+                      prepare_batches)
 
 #: Transforms of the submitted scores (the sidecar keeps the raw metrics).
 SUBMIT_NORMALIZE = (None, 'minmax')
@@ -163,6 +164,9 @@ class SubnetScoringLoop(BaseLoop):
             collective, so shards may finish any time apart).
         merge_timeout: Seconds rank 0 waits for them (None: as long as the
             shards take).
+        autocast: ``None`` (float32) or ``'bf16'`` (see
+            :class:`SubnetScorer`): part of the protocol, since scores
+            change.
 
     Raises:
         ArchFileError: If the arch file cannot be read or (without
@@ -191,7 +195,8 @@ class SubnetScoringLoop(BaseLoop):
                  limit: Optional[int] = None,
                  skip_invalid: bool = False,
                  merge_poll_seconds: float = 5.0,
-                 merge_timeout: Optional[float] = None) -> None:
+                 merge_timeout: Optional[float] = None,
+                 autocast: Optional[str] = None) -> None:
         # the dataloader stays a config: batches are prepared once, unsharded
         super().__init__(runner, _DummyLoader())
         if score not in SCORE_KEYS:
@@ -215,6 +220,10 @@ class SubnetScoringLoop(BaseLoop):
         self.score = score
         self.resume = resume
         self.merge_poll_seconds = merge_poll_seconds
+        if autocast not in AUTOCAST_MODES:
+            raise ValueError(f'autocast must be one of {list(AUTOCAST_MODES)}'
+                             f', got {autocast!r}')
+        self.autocast = autocast
         self.merge_timeout = merge_timeout
         if limit is not None and limit < 1:
             raise ValueError(f'limit must be >= 1, got {limit}')
@@ -272,7 +281,8 @@ class SubnetScoringLoop(BaseLoop):
                     logger.info(f'{name} batches ({prepared.nbytes() / 1e9:.2f}'
                                 f' GB) kept in {where} memory')
         scorer = SubnetScorer(supernet, eval_batches, calib_batches,
-                              self.bn_mode, self.calib_momentum)
+                              self.bn_mode, self.calib_momentum,
+                              self.autocast)
         keys = list(self.codes)
         shard = keys[rank::world]
         store = ResultStore(records_path(self.out, rank), resume=self.resume)

@@ -92,6 +92,20 @@ def test_one_host_sync_per_code(trained, tiny_space, bn_mode, momentum):
     assert got == reference
 
 
+@pytest.mark.parametrize('bn_mode', ['recalibrate', 'batch_stats'])
+def test_bf16_autocast_scores_near_float32(trained, tiny_space, bn_mode):
+    code = tiny_space.sample(random.Random(7))
+    args = (batches(tiny_space, 3), batches(tiny_space, 2, 1), bn_mode)
+    fp32 = SubnetScorer(trained, *args).score(code)
+    bf16 = SubnetScorer(trained, *args, autocast='bf16').score(code)
+    assert bf16 != fp32  # the region took effect
+    assert abs(bf16['neg_ce'] - fp32['neg_ce']) < 0.05 * abs(fp32['neg_ce'])
+    # float32 is the default and unchanged by the option's existence
+    assert SubnetScorer(trained, *args, autocast=None).score(code) == fp32
+    with pytest.raises(ValueError, match='autocast must be one of'):
+        SubnetScorer(trained, *args, autocast='fp16')
+
+
 def test_recalibrate_needs_batches(trained, tiny_space):
     with pytest.raises(ValueError, match='calibration'):
         SubnetScorer(trained, batches(tiny_space), [], 'recalibrate')
