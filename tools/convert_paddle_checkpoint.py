@@ -56,12 +56,12 @@ def space_config(value: str):
         return json.loads(value)
     if value.endswith('.py'):
         from tools_common import load_config
-        model = load_config(value).model
-        space = model.get('supernet', {}).get('space', model.get('space'))
-        if space is None:
-            raise ValueError(f'{value}: no model.supernet.space or '
-                             'model.space')
-        return space.to_dict() if hasattr(space, 'to_dict') else space
+
+        from nasbench_cvpr.spaces import space_config_of
+        try:
+            return space_config_of(load_config(value))
+        except ValueError as e:
+            raise ValueError(f'{value}: {e}') from e
     return value
 
 

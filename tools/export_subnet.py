@@ -130,7 +130,8 @@ def main(argv=None) -> int:
     from nasbench_cvpr.evaluation.selection import ScoredCode, top_codes
     from nasbench_cvpr.models.checkpoint_files import (
         plain, save_standalone_checkpoint)
-    from nasbench_cvpr.spaces import ArchCodeError, ArchFileError, build_space
+    from nasbench_cvpr.spaces import (ArchCodeError, ArchFileError,
+                                      build_space, space_config_of)
     from tools_common import load_config, teachers_from_checkpoint
     try:
         if args.from_scores:
@@ -138,10 +139,11 @@ def main(argv=None) -> int:
         else:
             chosen = [ScoredCode(None, args.arch, None)]
         cfg = load_config(args.config, args.cfg_options)
-        space_cfg = cfg.get('model', {}).get('supernet', {}).get('space')
-        if space_cfg is None:
-            raise ValueError(f'{args.config}: no model.supernet.space')
-        space = build_space(plain(space_cfg))
+        try:
+            space_cfg = plain(space_config_of(cfg))
+            space = build_space(space_cfg)
+        except ValueError as e:
+            raise ValueError(f'{args.config}: {e}') from e
         for entry in chosen:  # before the (slower) model is built
             space.validate(entry.code)
         teachers_from_checkpoint(cfg, args.checkpoint)
@@ -169,7 +171,6 @@ def main(argv=None) -> int:
         print('warning: scores with bn_mode batch_stats use per-batch '
               'statistics; the exported network keeps the supernet\'s',
               file=sys.stderr)
-    space_cfg = plain(space_cfg)
     paths = output_paths(args.out, len(chosen))
     onnx_paths = output_paths(args.onnx, len(chosen)) if args.onnx else []
     for i, (entry, path) in enumerate(zip(chosen, paths)):

@@ -346,7 +346,8 @@ def rank_scores(scores: dict, gt: dict, gt_key: str,
     return ranked, stale
 
 
-def rank(results: dict, gt: dict, gt_key: str, out_dir: str) -> None:
+def rank(results: dict, gt: dict, gt_key: str, out_dir: str,
+         flops: Optional[dict] = None) -> None:
     """Ranking metrics of every saved score file (every seed) against
     ``gt[gt_key]``, and a scatter plot per recipe (seed 0, recalibrated BN,
     top-1).
@@ -358,7 +359,7 @@ def rank(results: dict, gt: dict, gt_key: str, out_dir: str) -> None:
     """
     from nasbench_cvpr.evaluation import plot_ranking
     stale, plots = [], {}
-    flops = flops_by_key(gt)
+    flops = flops if flops is not None else flops_by_key(gt)
     for name, entry in results.items():
         for seed, run_entry in entry.get('seed_runs', {}).items():
             _, modes = rank_scores(run_entry.get('scores', {}), gt, gt_key,
@@ -448,7 +449,7 @@ def seed_table(results: dict) -> list:
 
 
 def flops_comparison(results: dict, gt: dict, gt_key: str,
-                     refs: dict) -> list:
+                     refs: dict, flops_map: Optional[dict] = None) -> list:
     """Does a recipe beat FLOPs? Per recipe and protocol with at least
     :data:`MIN_SEEDS` seeds whose score files are here, the supernet's
     ranking and the combined ranker (supernet ranks + FLOPs ranks) against
@@ -464,7 +465,7 @@ def flops_comparison(results: dict, gt: dict, gt_key: str,
                                                      difference_to_baseline)
     keys = list(gt)
     truth = [gt[key][gt_key] for key in keys]
-    flops_map = flops_by_key(gt)
+    flops_map = flops_map if flops_map is not None else flops_by_key(gt)
     flops = [flops_map[key] for key in keys]
     size_adjusted = refs.get('metrics', {}).get(gt_key, {}).get(
         'size_adjusted') or {}
@@ -691,9 +692,10 @@ def main(argv=None) -> int:
     with results_lock(results_path):
         results = load_json(results_path, {})
         keep_score_files(results, out_dir)
-        rank(results, gt, args.gt_key, out_dir)
+        flops = flops_by_key(gt)
+        rank(results, gt, args.gt_key, out_dir, flops)
         atomic_write_json(results_path, results)
-    comparison = flops_comparison(results, gt, args.gt_key, refs)
+    comparison = flops_comparison(results, gt, args.gt_key, refs, flops)
     atomic_write_json(os.path.join(out_dir, 'flops_comparison.json'),
                       comparison)
     table = markdown_table(results, refs, args.gt_key,
